@@ -1,0 +1,146 @@
+"""analyze(): an article in, one result per paragraph out, as plain frozen dataclasses.
+
+Only prose paragraphs get a stance; titles, bylines and boilerplate are kept (so the
+paragraph indices match what a reader sees) but carry ``stance=None``. The article
+summary averages the prose paragraphs' probabilities, weighting each by its length,
+because one long argued paragraph says more than a one-line aside.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from . import sentiment as _sentiment
+from .holders import find_holders
+from .means import means_stances
+from .segment import PROSE, split_paragraphs
+
+
+@dataclass(frozen=True)
+class ParagraphResult:
+    """One paragraph: where it is, its kind, and (for prose) stance, sentiment and why."""
+
+    index: int
+    text: str
+    start: int
+    end: int
+    kind: str
+    stance: str | None = None
+    probabilities: dict[str, float] = field(default_factory=dict)
+    confidence: float | None = None
+    sentiment: _sentiment.Sentiment | None = None
+    evidence: tuple[tuple[str, float], ...] = ()
+    means: tuple = ()
+    holders: tuple = ()
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["evidence"] = [{"feature": f, "weight": w} for f, w in self.evidence]
+        d["means"] = [m.to_dict() for m in self.means]
+        d["holders"] = [h.to_dict() for h in self.holders]
+        return d
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """All paragraphs of one text, plus an article-level summary of the prose ones."""
+
+    paragraphs: tuple[ParagraphResult, ...]
+    stance: str | None
+    probabilities: dict[str, float]
+    counts: dict[str, int]
+    sentiment: float | None
+
+    @property
+    def prose(self) -> list[ParagraphResult]:
+        return [p for p in self.paragraphs if p.kind == PROSE]
+
+    def to_dict(self) -> dict:
+        return {"stance": self.stance, "probabilities": self.probabilities, "counts": self.counts,
+                "sentiment": self.sentiment, "paragraphs": [p.to_dict() for p in self.paragraphs]}
+
+    def to_json(self, **kwargs) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, **kwargs)
+
+    def to_records(self) -> list[dict]:
+        """One flat row per paragraph: what CSV and DataFrames want."""
+        rows = []
+        for p in self.paragraphs:
+            row = {"index": p.index, "kind": p.kind, "start": p.start, "end": p.end, "stance": p.stance,
+                   "confidence": p.confidence}
+            for label, prob in p.probabilities.items():
+                row[f"p_{label}"] = prob
+            s = p.sentiment
+            row.update({"sentiment": s.label if s else None, "compound": s.compound if s else None,
+                        "means": "; ".join(f"{m.means}:{m.stance}" for m in p.means),
+                        "holders": "; ".join(dict.fromkeys(h.holder for h in p.holders)),
+                        "evidence": "; ".join(f for f, _ in p.evidence), "text": p.text})
+            rows.append(row)
+        return rows
+
+    def to_dataframe(self):
+        """The paragraphs as a pandas DataFrame (needs the ``pandas`` extra)."""
+        from ._optional import require
+
+        return require("pandas", "pandas").DataFrame(self.to_records())
+
+
+def _check_text(text) -> str:
+    if isinstance(text, bytes):
+        raise TypeError("analyze() takes text as str, got bytes: decode it first, e.g. data.decode('utf-8')")
+    if not isinstance(text, str):
+        raise TypeError(f"analyze() takes text as str, got {type(text).__name__}")
+    return text
+
+
+def analyze(text: str, model=None, evidence: int = 5) -> Analysis:
+    """Split `text` into paragraphs and label each prose paragraph's stance and sentiment."""
+    return analyze_batch([text], model=model, evidence=evidence)[0]
+
+
+def analyze_batch(texts: list[str], model=None, evidence: int = 5) -> list[Analysis]:
+    """analyze() over several texts with one model call, which is much faster than one call each."""
+    if model is None:
+        from .persistence import load_default_model
+
+        model = load_default_model()
+    split = [split_paragraphs(_check_text(t)) for t in texts]
+    prose = [p.text for paras in split for p in paras if p.kind == PROSE]
+    if prose:
+        proba, why = model.predict_proba_explained(prose, top=evidence)
+    else:
+        proba, why = np.zeros((0, len(model.classes_))), []
+    labels = [str(c) for c in model.classes_]
+    out, k = [], 0
+    for paras in split:
+        results = []
+        for i, p in enumerate(paras):
+            if p.kind != PROSE:
+                results.append(ParagraphResult(i, p.text, p.start, p.end, p.kind))
+                continue
+            row = proba[k]
+            best = int(np.argmax(row))
+            results.append(ParagraphResult(
+                i, p.text, p.start, p.end, p.kind, labels[best],
+                {lab: round(float(v), 4) for lab, v in zip(labels, row)}, round(float(row[best]), 4),
+                _sentiment.score(p.text), tuple(why[k]), tuple(means_stances(p.text)),
+                tuple(find_holders(p.text))))
+            k += 1
+        out.append(_summarise(results, labels))
+    return out
+
+
+def _summarise(results: list[ParagraphResult], labels: list[str]) -> Analysis:
+    prose = [r for r in results if r.kind == PROSE]
+    counts = {lab: sum(r.stance == lab for r in prose) for lab in labels}
+    if not prose:
+        return Analysis(tuple(results), None, {}, counts, None)
+    weights = np.array([len(r.text.split()) for r in prose], dtype=float)
+    probs = np.array([[r.probabilities[lab] for lab in labels] for r in prose])
+    mean = weights @ probs / weights.sum()
+    compound = float(weights @ np.array([r.sentiment.compound for r in prose]) / weights.sum())
+    return Analysis(tuple(results), labels[int(np.argmax(mean))],
+                    {lab: round(float(v), 4) for lab, v in zip(labels, mean)}, counts, round(compound, 4))

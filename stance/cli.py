@@ -1,0 +1,222 @@
+"""The `stance` command: a thin argparse front, one public function per subcommand.
+
+Exit status: 0 success, 1 failure (bad file, bad model, failing validation), 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from pathlib import Path
+
+EXAMPLES = """examples:
+  stance analyze article.txt                  a table of paragraphs, stance and sentiment
+  stance analyze a.txt b.txt --format jsonl   one JSON object per paragraph
+  cat article.txt | stance analyze -          read standard input
+  stance train data.csv --out my.skops        train on a CSV/JSONL with text and stance columns
+  stance evaluate dev.csv --model my.skops    macro-F1, F_avg, per-class scores, confusion matrix
+  stance batch articles.jsonl out.jsonl --jobs 2   label an archive, resumable
+  stance validate training_data/corpus.jsonl  check a corpus against the codebook
+"""
+
+
+class Failure(Exception):
+    """A problem to report in one line and exit 1."""
+
+
+def _read_input(name: str) -> tuple[str, str]:
+    if name == "-":
+        data = sys.stdin.buffer.read()
+    else:
+        path = Path(name)
+        if path.is_dir():
+            raise Failure(f"{name}: is a folder; use `stance batch` for folders of articles")
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise Failure(f"{name}: no such file") from None
+        except OSError as exc:
+            raise Failure(f"{name}: cannot read ({exc.strerror})") from None
+    if b"\x00" in data[:8192]:
+        raise Failure(f"{name}: looks like a binary file, not text")
+    try:
+        return name, data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise Failure(f"{name}: not UTF-8 text (invalid byte at position {exc.start})") from None
+
+
+def _model(args):
+    if not getattr(args, "model", None):
+        return None
+    from .persistence import load_model
+
+    return load_model(args.model, trust=args.trust_model)
+
+
+def cmd_analyze(args) -> None:
+    from .analysis import analyze_batch
+
+    inputs = [_read_input(n) for n in args.files]
+    analyses = analyze_batch([t for _, t in inputs], model=_model(args))
+    out = sys.stdout
+    if args.format == "json":
+        docs = [{"file": n, **a.to_dict()} for (n, _), a in zip(inputs, analyses)]
+        json.dump(docs[0] if len(docs) == 1 else docs, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    elif args.format == "jsonl":
+        for (n, _), a in zip(inputs, analyses):
+            for p in a.paragraphs:
+                out.write(json.dumps({"file": n, **p.to_dict()}, ensure_ascii=False) + "\n")
+    elif args.format == "csv":
+        rows = [{"file": n, **r} for (n, _), a in zip(inputs, analyses) for r in a.to_records()]
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else ["file"], lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        for (n, _), a in zip(inputs, analyses):
+            out.write(_table(n, a))
+
+
+def _table(name: str, analysis) -> str:
+    lines = [f"{name}: overall {analysis.stance or '-'} "
+             + " ".join(f"{k}={v:.2f}" for k, v in analysis.probabilities.items()), "",
+             f"{'#':>3}  {'kind':<11} {'stance':<8} {'conf':>5}  {'sentiment':<16} {'means':<34} text"]
+    for p in analysis.paragraphs:
+        snippet = " ".join(p.text.split())
+        snippet = snippet[:57] + "..." if len(snippet) > 60 else snippet
+        if p.stance is None:
+            lines.append(f"{p.index:>3}  {p.kind:<11} {'-':<8} {'':>5}  {'':<16} {'':<34} {snippet}")
+            continue
+        means = ", ".join(f"{m.means}:{m.stance[:3]}" for m in p.means)
+        means = means[:31] + "..." if len(means) > 34 else means
+        senti = f"{p.sentiment.label} {p.sentiment.compound:+.2f}"
+        lines.append(f"{p.index:>3}  {p.kind:<11} {p.stance:<8} {p.confidence:>5.2f}  {senti:<16} {means:<34} {snippet}")
+    return "\n".join(lines) + "\n\n"
+
+
+def cmd_train(args) -> None:
+    from .classifier import StanceClassifier
+    from .data import read_labelled
+
+    records = read_labelled(args.data, text=args.text_column, label=args.label_column, keep_unknown=args.any_labels)
+    model = StanceClassifier(C=args.C).fit([r["text"] for r in records], [r["stance"] for r in records])
+    path = model.save(args.out)
+    print(f"trained on {len(records)} paragraphs ({', '.join(map(str, model.classes_))}); saved {path}")
+
+
+def cmd_evaluate(args) -> None:
+    from .data import read_labelled
+    from .evaluation import evaluate
+    from .persistence import load_default_model
+
+    records = read_labelled(args.data, text=args.text_column, label=args.label_column, keep_unknown=args.any_labels)
+    model = _model(args) or load_default_model()
+    report = evaluate(model, [r["text"] for r in records], [r["stance"] for r in records])
+    if args.format == "json":
+        print(report.to_json(indent=2))
+    elif args.format == "markdown":
+        print(report.to_markdown(title=f"Evaluation on {args.data}"))
+    else:
+        print(report.to_text())
+
+
+def cmd_batch(args) -> None:
+    from .batch import run_batch
+
+    stats = run_batch(args.input, args.output, model=_model(args), n_jobs=args.jobs, chunk_size=args.chunk_size,
+                      id_field=args.id_column, text_field=args.text_column, errors_path=args.errors,
+                      progress=not args.no_progress and None)
+    print(f"labelled {stats['labelled']} articles ({stats['paragraphs']} paragraphs), skipped {stats['skipped']} "
+          f"already done, {stats['failed']} failed", file=sys.stderr)
+
+
+def cmd_validate(args) -> None:
+    from .data import validate_corpus
+
+    problems = validate_corpus(args.corpus, check_balance=not args.no_balance)
+    for p in problems[: args.max]:
+        print(p)
+    if problems:
+        raise Failure(f"{len(problems)} problem(s) in {args.corpus}")
+    print(f"{args.corpus}: OK")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from . import __version__
+
+    parser = argparse.ArgumentParser(prog="stance", description="Each paragraph's stance toward intervention, "
+                                     "and its sentiment.", epilog=EXAMPLES,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"stance {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def model_opts(p):
+        p.add_argument("--model", metavar="PATH", help="a model saved with `stance train` (default: the shipped one)")
+        p.add_argument("--trust-model", action="store_true",
+                       help="allow a pickle/joblib model file (it can run code: only files you made)")
+
+    def column_opts(p):
+        p.add_argument("--text-column", default="text", help="column holding the text (default: text)")
+        p.add_argument("--label-column", default="stance", help="column holding the label (default: stance)")
+        p.add_argument("--any-labels", action="store_true",
+                       help="keep labels as they are instead of mapping them to support/oppose/neutral")
+
+    p = sub.add_parser("analyze", help="label the paragraphs of articles", epilog=EXAMPLES,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("files", nargs="+", metavar="FILE", help="text or HTML files, or - for standard input")
+    p.add_argument("--format", choices=("table", "json", "jsonl", "csv"), default="table")
+    model_opts(p)
+    p.set_defaults(func=cmd_analyze)
+
+    p = sub.add_parser("train", help="train a model on a labelled CSV/JSONL file")
+    p.add_argument("data", metavar="DATA")
+    p.add_argument("--out", required=True, metavar="MODEL", help="where to save (.skops, or .joblib)")
+    p.add_argument("--C", type=float, default=1.0, help="inverse regularisation strength (default 1.0)")
+    column_opts(p)
+    p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("evaluate", help="score a model on a labelled CSV/JSONL file")
+    p.add_argument("data", metavar="DATA")
+    p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    model_opts(p)
+    column_opts(p)
+    p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("batch", help="label an archive of articles, resumably")
+    p.add_argument("input", metavar="INPUT", help="JSONL/CSV with id and text columns, or a folder of .txt files")
+    p.add_argument("output", metavar="OUTPUT", help="JSONL or CSV (by extension) of paragraph rows")
+    p.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
+    p.add_argument("--chunk-size", type=int, default=256, help="articles per chunk written (default 256)")
+    p.add_argument("--id-column", default="id")
+    p.add_argument("--text-column", default="text")
+    p.add_argument("--errors", metavar="PATH", help="where failed records go (default: OUTPUT.errors.jsonl)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    model_opts(p)
+    p.set_defaults(func=cmd_batch)
+
+    p = sub.add_parser("validate", help="check a labelled corpus against the codebook")
+    p.add_argument("corpus", metavar="CORPUS")
+    p.add_argument("--no-balance", action="store_true", help="skip the label and crisis balance checks")
+    p.add_argument("--max", type=int, default=50, help="show at most this many problems")
+    p.set_defaults(func=cmd_validate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from .data import DataError
+    from .persistence import ModelError
+
+    try:
+        args.func(args)
+    except (Failure, DataError, ModelError, FileNotFoundError) as exc:
+        print(f"stance: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("stance: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    return 0

@@ -1,0 +1,210 @@
+"""Reading labelled files, mapping other corpora's labels to ours, and checking our corpus.
+
+Every error names the file and the line (1-based, as an editor shows it), because users
+feed us spreadsheets and exports and need to find the bad row.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Iterator
+
+LABELS = ("support", "oppose", "neutral")
+
+#: Other corpora's stance labels, mapped to ours.
+LABEL_MAP = {
+    "support": "support", "oppose": "oppose", "neutral": "neutral",
+    "favor": "support", "favour": "support", "pro": "support", "for": "support",
+    "against": "oppose", "con": "oppose", "none": "neutral", "neither": "neutral",
+}
+VAST_LABELS = {"0": "oppose", "1": "support", "2": "neutral"}
+
+
+class DataError(ValueError):
+    """A labelled file that cannot be used; the message names the file and line."""
+
+
+def read_records(path: str | os.PathLike) -> Iterator[tuple[int, dict]]:
+    """(line number, record) from a CSV, TSV, JSONL or SemEval .txt file, by its extension."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"{path}: no such file")
+    suffix = path.suffix.lower()
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            if suffix in (".jsonl", ".ndjson", ".json"):
+                for n, line in enumerate(fh, 1):
+                    if not line.strip():
+                        continue
+                    try:
+                        record = json.loads(line)
+                    except json.JSONDecodeError as exc:
+                        raise DataError(f"{path}, line {n}: not valid JSON ({exc.msg})") from None
+                    if not isinstance(record, dict):
+                        raise DataError(f"{path}, line {n}: expected a JSON object, got {type(record).__name__}")
+                    yield n, record
+            else:
+                delimiter = "\t" if suffix in (".tsv", ".txt") else ","
+                reader = csv.DictReader(fh, delimiter=delimiter)
+                if not reader.fieldnames:
+                    raise DataError(f"{path}: the file is empty (no header row)")
+                for record in reader:
+                    if None in record:
+                        raise DataError(f"{path}, line {reader.line_num}: more fields than the header has")
+                    yield reader.line_num, record
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+
+
+def read_labelled(path: str | os.PathLike, text: str = "text", label: str = "stance",
+                  label_map: dict[str, str] | None = None, keep_unknown: bool = False) -> list[dict]:
+    """Records with non-empty `text` and a known `label`, renamed to ``text``/``stance``.
+
+    Labels are mapped through `label_map` (default: ours plus SemEval's FAVOR/AGAINST/NONE);
+    pass ``keep_unknown=True`` to keep any label as it is (training on another label set).
+    """
+    mapping = {k.lower(): v for k, v in (label_map or LABEL_MAP).items()}
+    records, seen_ids = [], {}
+    for n, rec in read_records(path):
+        for col in (text, label):
+            if col not in rec:
+                raise DataError(f"{path}, line {n}: missing column {col!r} (columns: {', '.join(map(str, rec))}); "
+                                f"choose others with --text-column/--label-column")
+        body, raw = rec[text], rec[label]
+        if not isinstance(body, str) or not body.strip():
+            raise DataError(f"{path}, line {n}: empty {text!r}")
+        raw = str(raw).strip()
+        stance = mapping.get(raw.lower(), raw if keep_unknown else None)
+        if not stance:
+            raise DataError(f"{path}, line {n}: unknown label {raw!r} in {label!r} "
+                            f"(expected one of: {', '.join(sorted(set(mapping)))})")
+        rid = rec.get("id")
+        if rid not in (None, ""):
+            if rid in seen_ids:
+                raise DataError(f"{path}, line {n}: duplicated id {rid!r} (first on line {seen_ids[rid]})")
+            seen_ids[rid] = n
+        records.append({**rec, "text": body, "stance": stance, "line": n})
+    if not records:
+        raise DataError(f"{path}: no labelled rows")
+    return records
+
+
+def load_semeval(path: str | os.PathLike) -> list[dict]:
+    """SemEval-2016 Task 6 (tab-separated ID/Target/Tweet/Stance, or a CSV with those columns)."""
+    first = Path(path).open(encoding="utf-8-sig", errors="replace").readline()
+    text = "Tweet" if "Tweet" in first else "text"
+    label = "Stance" if "Stance" in first else "stance"
+    rows = read_labelled(path, text=text, label=label)
+    target = "Target" if "Target" in rows[0] else "target"
+    return [{**r, "target": r.get(target)} for r in rows]
+
+
+def load_vast(path: str | os.PathLike) -> list[dict]:
+    """VAST (Allaway & McKeown 2020): post, topic_str, label (0 con, 1 pro, 2 neutral)."""
+    rows = read_labelled(path, text="post", label="label", label_map=VAST_LABELS)
+    return [{**r, "target": r.get("topic_str")} for r in rows]
+
+
+def load_intervention_benchmark(path: str | os.PathLike) -> list[dict]:
+    """Our intervention benchmark CSVs: text, stance, topic_group."""
+    rows = read_labelled(path)
+    for r in rows:
+        if "topic_group" not in r:
+            raise DataError(f"{path}, line {r['line']}: missing column 'topic_group'")
+    return rows
+
+
+# --- the corpus validator ------------------------------------------------------------------------
+
+MEANS = ("ground_troops", "air_strikes", "no_fly_zone", "arms", "training", "funding", "logistics", "intelligence",
+         "peacekeeping", "sanctions", "humanitarian_aid", "diplomacy")
+GENRES = ("news_report", "op_ed", "editorial", "official_statement", "parliamentary_speech", "think_tank_analysis",
+          "reader_comment", "social_post", "debate_argument")
+FRAMES = ("humanitarian_duty", "security_threat", "credibility", "legality_mandate", "sovereignty", "cost",
+          "quagmire", "civilian_harm", "blowback", "effectiveness", "exit_strategy", "colonial_history",
+          "public_opinion", "alliance_obligation", "regional_stability", "economic_interest",
+          "background", "chronology", "procedure", "balanced", "unrelated")
+HARD_TYPES = ("limited_support", "conditional", "sarcasm", "rhetorical_question", "negation", "lifting_sanctions",
+              "ending_mission", "hindsight", "both_sides", "attributed", "concessive", "implicit")
+FIELDS = ("id", "text", "stance", "means", "holder", "frame", "genre", "crisis", "hard", "hard_type", "split")
+_WORD = re.compile(r"[a-z0-9']+")
+
+
+def split_for(record_id: str) -> str:
+    """The fixed train/test split of a corpus id: about 80/20, from a hash, never changing."""
+    import hashlib
+
+    return "train" if int(hashlib.sha256(record_id.encode()).hexdigest()[:8], 16) % 100 < 80 else "test"
+
+
+def validate_corpus(path: str | os.PathLike, shingle: int = 10, check_balance: bool = True) -> list[str]:
+    """Problems in a corpus file, one message each naming the line. Empty list: all good."""
+    problems: list[str] = []
+    ids: dict[str, int] = {}
+    texts: dict[str, int] = {}
+    shingles: dict[tuple, int] = {}
+    labels: Counter = Counter()
+    crises: Counter = Counter()
+    lengths = []
+    try:
+        records = list(read_records(path))
+    except DataError as exc:
+        return [str(exc)]
+    for n, r in records:
+        where = f"{path}, line {n}"
+        missing = [f for f in FIELDS if f not in r]
+        if missing:
+            problems.append(f"{where}: missing field(s) {', '.join(missing)}")
+            continue
+        if not isinstance(r["text"], str) or not r["text"].strip():
+            problems.append(f"{where}: empty text")
+            continue
+        if r["id"] in ids:
+            problems.append(f"{where}: duplicated id {r['id']!r} (first on line {ids[r['id']]})")
+        ids[r["id"]] = n
+        if r["stance"] not in LABELS:
+            problems.append(f"{where}: stance {r['stance']!r} is not one of {LABELS}")
+        if r["genre"] not in GENRES:
+            problems.append(f"{where}: genre {r['genre']!r} is not one of the codebook's genres")
+        if r["frame"] not in FRAMES:
+            problems.append(f"{where}: frame {r['frame']!r} is not one of the codebook's frames")
+        if r["split"] not in ("train", "test") or r["split"] != split_for(str(r["id"])):
+            problems.append(f"{where}: split {r['split']!r} differs from the fixed split {split_for(str(r['id']))!r}")
+        if not isinstance(r["hard"], bool) or (r["hard"] and r["hard_type"] not in HARD_TYPES):
+            problems.append(f"{where}: hard must be true/false, and hard_type one of {HARD_TYPES} when true")
+        if not isinstance(r["means"], list) or any(
+                not isinstance(m, dict) or m.get("means") not in MEANS or m.get("stance") not in LABELS
+                for m in r["means"]):
+            problems.append(f"{where}: means must be a list of {{means, stance}} with known values")
+        if not isinstance(r["holder"], str) or not r["holder"].strip():
+            problems.append(f"{where}: holder must be 'author' or the actor's name")
+        words = _WORD.findall(r["text"].lower())
+        if not 20 <= len(words) <= 250:
+            problems.append(f"{where}: {len(words)} words, outside 20-250")
+        key = " ".join(words)
+        if key in texts:
+            problems.append(f"{where}: same text as line {texts[key]}")
+        texts[key] = n
+        for i in range(len(words) - shingle + 1):
+            gram = tuple(words[i:i + shingle])
+            first = shingles.setdefault(gram, n)
+            if first != n:
+                problems.append(f"{where}: shares the {shingle}-word run {' '.join(gram)!r} with line {first}")
+                break
+        labels[r["stance"]] += 1
+        crises[r["crisis"]] += 1
+        lengths.append(len(words))
+    total = sum(labels.values())
+    if check_balance and total:
+        for lab in LABELS:
+            if labels[lab] / total < 0.25:
+                problems.append(f"{path}: label {lab!r} is {labels[lab] / total:.1%} of the corpus (minimum 25%)")
+        for crisis, c in crises.items():
+            if c / total > 0.05:
+                problems.append(f"{path}: crisis {crisis!r} is {c / total:.1%} of the corpus (maximum 5%)")
+    return problems

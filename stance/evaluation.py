@@ -1,0 +1,254 @@
+"""Metrics, cross-validation, reports and plots that users can publish from.
+
+F_avg is SemEval-2016 Task 6's official score: the mean F1 of the two stance-bearing
+classes (support/FAVOR and oppose/AGAINST) over all predictions, with the neutral class
+predicted and counted in precision and recall but not averaged in. Confidence
+intervals come from a bootstrap over items, so they widen honestly on small test sets.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
+from sklearn.model_selection import GroupKFold, StratifiedKFold
+
+POSITIVE = ("support", "FAVOR", "favor")
+NEGATIVE = ("oppose", "AGAINST", "against")
+
+
+def f_avg(y_true, y_pred, labels: tuple[str, str] | None = None) -> float:
+    """Mean F1 of the support and oppose classes (SemEval-2016's F_avg)."""
+    y_true, y_pred = np.asarray(y_true, dtype=object), np.asarray(y_pred, dtype=object)
+    if labels is None:
+        present = set(y_true) | set(y_pred)
+        labels = (next((p for p in POSITIVE if p in present), "support"),
+                  next((n for n in NEGATIVE if n in present), "oppose"))
+    return float(np.mean(f1_score(y_true, y_pred, labels=list(labels), average=None, zero_division=0)))
+
+
+def expected_calibration_error(y_true, proba: np.ndarray, classes, bins: int = 10) -> tuple[float, list[dict]]:
+    """ECE of the top-label confidence, and the reliability-diagram bins behind it."""
+    proba = np.asarray(proba)
+    conf = proba.max(axis=1)
+    correct = np.asarray(classes, dtype=object)[proba.argmax(axis=1)] == np.asarray(y_true, dtype=object)
+    edges = np.linspace(0, 1, bins + 1)
+    table, ece = [], 0.0
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        mask = (conf > lo) & (conf <= hi) if lo > 0 else (conf >= lo) & (conf <= hi)
+        if mask.any():
+            acc, mean_conf = float(correct[mask].mean()), float(conf[mask].mean())
+            ece += mask.mean() * abs(acc - mean_conf)
+            table.append({"lo": round(lo, 2), "hi": round(hi, 2), "n": int(mask.sum()), "accuracy": round(acc, 4),
+                          "confidence": round(mean_conf, 4)})
+    return float(ece), table
+
+
+def bootstrap_ci(y_true, y_pred, metric=None, n: int = 1000, level: float = 0.95, seed: int = 0):
+    """Percentile bootstrap interval of `metric` (default macro-F1) over items."""
+    metric = metric or (lambda t, p: f1_score(t, p, average="macro", zero_division=0))
+    y_true, y_pred = np.asarray(y_true, dtype=object), np.asarray(y_pred, dtype=object)
+    rng = np.random.default_rng(seed)
+    scores = [metric(y_true[idx], y_pred[idx]) for idx in (rng.integers(0, len(y_true), len(y_true)) for _ in range(n))]
+    return float(np.quantile(scores, (1 - level) / 2)), float(np.quantile(scores, 1 - (1 - level) / 2))
+
+
+@dataclass
+class Report:
+    """Scores of one evaluation, with everything needed to reproduce a table or a plot."""
+
+    n: int
+    accuracy: float
+    macro_f1: float
+    macro_f1_ci: tuple[float, float]
+    f_avg: float
+    per_class: dict[str, dict[str, float]]
+    labels: list[str]
+    confusion: list[list[int]]
+    ece: float | None = None
+    reliability: list[dict] = field(default_factory=list)
+    errors: list[dict] = field(default_factory=list)
+    extra: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def to_json(self, **kwargs) -> str:
+        return json.dumps(self.to_dict(), **kwargs)
+
+    def to_markdown(self, title: str = "Evaluation") -> str:
+        lo, hi = self.macro_f1_ci
+        lines = [f"## {title}", "", f"n = {self.n}", "",
+                 "| metric | value |", "|---|---|", f"| accuracy | {self.accuracy:.3f} |",
+                 f"| macro-F1 | {self.macro_f1:.3f} (95% CI {lo:.3f}-{hi:.3f}) |", f"| F_avg | {self.f_avg:.3f} |"]
+        if self.ece is not None:
+            lines.append(f"| ECE | {self.ece:.3f} |")
+        lines += ["", "| class | precision | recall | F1 | support |", "|---|---|---|---|---|"]
+        for lab, m in self.per_class.items():
+            lines.append(f"| {lab} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | {m['support']} |")
+        lines += ["", "Confusion matrix (rows: true, columns: predicted)", "",
+                  "| | " + " | ".join(self.labels) + " |", "|---" * (len(self.labels) + 1) + "|"]
+        lines += [f"| {lab} | " + " | ".join(map(str, row)) + " |" for lab, row in zip(self.labels, self.confusion)]
+        return "\n".join(lines) + "\n"
+
+    def to_text(self) -> str:
+        lo, hi = self.macro_f1_ci
+        out = [f"n={self.n}  accuracy={self.accuracy:.3f}  macro-F1={self.macro_f1:.3f} [{lo:.3f}, {hi:.3f}]  "
+               f"F_avg={self.f_avg:.3f}" + (f"  ECE={self.ece:.3f}" if self.ece is not None else ""), "",
+               f"{'class':<10}{'precision':>10}{'recall':>10}{'F1':>10}{'support':>10}"]
+        out += [f"{lab:<10}{m['precision']:>10.3f}{m['recall']:>10.3f}{m['f1']:>10.3f}{m['support']:>10}"
+                for lab, m in self.per_class.items()]
+        width = max(len(lab) for lab in self.labels) + 2
+        out += ["", "confusion (rows true, cols predicted)", " " * width + "".join(f"{lab:>10}" for lab in self.labels)]
+        out += [f"{lab:<{width}}" + "".join(f"{v:>10}" for v in row) for lab, row in zip(self.labels, self.confusion)]
+        return "\n".join(out)
+
+
+def score(y_true, y_pred, proba: np.ndarray | None = None, classes=None, labels=None, seed: int = 0) -> Report:
+    """A Report from gold labels, predictions and (optionally) probabilities."""
+    y_true, y_pred = list(map(str, y_true)), list(map(str, y_pred))
+    if len(y_true) != len(y_pred):
+        raise ValueError(f"{len(y_true)} gold labels but {len(y_pred)} predictions")
+    if not y_true:
+        raise ValueError("nothing to evaluate: no labelled items")
+    labels = list(labels or sorted(set(y_true) | set(y_pred), key=_label_order))
+    p, r, f, s = precision_recall_fscore_support(y_true, y_pred, labels=labels, zero_division=0)
+    per_class = {lab: {"precision": round(float(a), 4), "recall": round(float(b), 4), "f1": round(float(c), 4),
+                       "support": int(d)} for lab, a, b, c, d in zip(labels, p, r, f, s)}
+    ece, rel = (expected_calibration_error(y_true, proba, classes) if proba is not None else (None, []))
+    return Report(n=len(y_true), accuracy=round(float(accuracy_score(y_true, y_pred)), 4),
+                  macro_f1=round(float(f1_score(y_true, y_pred, labels=labels, average="macro", zero_division=0)), 4),
+                  macro_f1_ci=tuple(round(x, 4) for x in bootstrap_ci(y_true, y_pred, seed=seed)),
+                  f_avg=round(f_avg(y_true, y_pred), 4), per_class=per_class, labels=labels,
+                  confusion=confusion_matrix(y_true, y_pred, labels=labels).tolist(),
+                  ece=None if ece is None else round(ece, 4), reliability=rel)
+
+
+def _label_order(label: str):
+    order = ["support", "FAVOR", "oppose", "AGAINST", "neutral", "NONE"]
+    return (order.index(label) if label in order else len(order), label)
+
+
+def evaluate(model, texts: list[str], labels: list[str], errors: int = 10) -> Report:
+    """Hold-out evaluation of a fitted model, with its most confident mistakes explained."""
+    proba, why = model.predict_proba_explained(texts, top=5)
+    classes = [str(c) for c in model.classes_]
+    pred = [classes[i] for i in proba.argmax(axis=1)]
+    report = score(labels, pred, proba, classes)
+    report.errors = _confident_errors(texts, labels, pred, proba, why, errors)
+    return report
+
+
+def _confident_errors(texts, gold, pred, proba, why, k: int) -> list[dict]:
+    wrong = [i for i, (g, p) in enumerate(zip(gold, pred)) if str(g) != str(p)]
+    wrong.sort(key=lambda i: -proba[i].max())
+    return [{"index": i, "gold": str(gold[i]), "predicted": pred[i], "confidence": round(float(proba[i].max()), 4),
+             "evidence": [f for f, _ in why[i]], "text": texts[i][:300]} for i in wrong[:k]]
+
+
+def cross_validate(texts: list[str], labels: list[str], estimator=None, k: int = 5, groups=None,
+                   seed: int = 0, errors: int = 10) -> Report:
+    """Out-of-fold predictions from stratified k-fold, or grouped k-fold when `groups` is given
+    (e.g. crises: measures transfer to crises the model never saw), scored as one Report."""
+    from .classifier import StanceClassifier
+
+    estimator = estimator if estimator is not None else StanceClassifier()
+    texts, labels = list(texts), np.asarray(list(labels), dtype=object)
+    if groups is not None:
+        splitter = GroupKFold(n_splits=min(k, len(set(groups))))
+        folds = splitter.split(texts, labels, groups)
+    else:
+        folds = StratifiedKFold(n_splits=k, shuffle=True, random_state=seed).split(texts, labels)
+    pred = np.empty(len(texts), dtype=object)
+    proba, why = None, [None] * len(texts)
+    classes = sorted(set(labels), key=_label_order)
+    for train, test in folds:
+        model = clone(estimator).fit([texts[i] for i in train], labels[train])
+        p, w = model.predict_proba_explained([texts[i] for i in test], top=5)
+        order = [list(model.classes_).index(c) for c in classes]
+        p = p[:, order]
+        if proba is None:
+            proba = np.zeros((len(texts), len(classes)))
+        proba[test] = p
+        pred[test] = [classes[j] for j in p.argmax(axis=1)]
+        for i, e in zip(test, w):
+            why[i] = e
+    report = score(labels, pred, proba, classes)
+    report.errors = _confident_errors(texts, labels, list(pred), proba, why, errors)
+    report.extra = {"cv": "grouped" if groups is not None else "stratified", "folds": k}
+    return report
+
+
+def learning_curve(texts: list[str], labels: list[str], estimator=None, sizes=(0.1, 0.25, 0.5, 0.75, 1.0),
+                   k: int = 5, groups=None, seed: int = 0) -> list[dict]:
+    """Cross-validated macro-F1 as the training set grows."""
+    from sklearn.model_selection import learning_curve as sk_curve
+
+    from .classifier import StanceClassifier
+
+    estimator = estimator if estimator is not None else StanceClassifier()
+    cv = GroupKFold(n_splits=k) if groups is not None else StratifiedKFold(k, shuffle=True, random_state=seed)
+    n, train, test = sk_curve(estimator, list(texts), list(labels), groups=groups, train_sizes=list(sizes), cv=cv,
+                              scoring="f1_macro")
+    return [{"n_train": int(a), "train_f1": round(float(b.mean()), 4), "test_f1": round(float(c.mean()), 4),
+             "test_f1_std": round(float(c.std()), 4)} for a, b, c in zip(n, train, test)]
+
+
+# --- plots ---------------------------------------------------------------------------------------
+
+def _pyplot():
+    from ._optional import require
+
+    mpl = require("matplotlib", "plots")
+    mpl.use("Agg")
+    return require("matplotlib.pyplot", "plots")
+
+
+def plot_confusion(report: Report, path: str):
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(4, 3.5))
+    ax.imshow(np.asarray(report.confusion), cmap="Blues")
+    ax.set_xticks(range(len(report.labels)), report.labels)
+    ax.set_yticks(range(len(report.labels)), report.labels)
+    for i, row in enumerate(report.confusion):
+        for j, v in enumerate(row):
+            ax.text(j, i, str(v), ha="center", va="center")
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("true")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+def plot_reliability(report: Report, path: str):
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(4, 4))
+    ax.plot([0, 1], [0, 1], "--", color="grey", label="perfect")
+    ax.plot([b["confidence"] for b in report.reliability], [b["accuracy"] for b in report.reliability], "o-",
+            label=f"model (ECE {report.ece:.3f})" if report.ece is not None else "model")
+    ax.set_xlabel("confidence")
+    ax.set_ylabel("accuracy")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+def plot_learning_curve(curve: list[dict], path: str):
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(5, 3.5))
+    ax.errorbar([c["n_train"] for c in curve], [c["test_f1"] for c in curve], [c["test_f1_std"] for c in curve],
+                marker="o", label="cross-validated")
+    ax.plot([c["n_train"] for c in curve], [c["train_f1"] for c in curve], "s--", label="training")
+    ax.set_xlabel("training paragraphs")
+    ax.set_ylabel("macro-F1")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path

@@ -1,0 +1,179 @@
+"""scikit-learn transformers that turn paragraphs into features, and their union.
+
+Word and character n-grams see the surface; the normaliser folds inflections and
+marks negation scope so "should not send" and "should send" differ; the lexicon
+features count our cues per sentence and where they meet a form of intervention;
+the sentiment features add VADER. Each transformer is stateless or learns only in
+``fit``, so the whole union clones, pickles and grid-searches like any sklearn step.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Iterable
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.pipeline import FeatureUnion, Pipeline
+
+from . import lexicon, sentiment
+from .segment import sentence_spans
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:['\u2019][a-z]+)?|[.,;:!?]")
+_NEGATORS = frozenset("not no never nor neither without cannot hardly nobody nothing".split())
+_SCOPE_END = frozenset(".,;:!?") | {"but", "yet", "however", "although", "though", "while"}
+
+
+def _as_list(X: Iterable[str]) -> list[str]:
+    if isinstance(X, str):
+        raise TypeError("expected a list of texts, got a single str; wrap it in a list")
+    texts = list(X)
+    for i, t in enumerate(texts):
+        if not isinstance(t, str):
+            raise TypeError(f"text #{i} is {type(t).__name__}, expected str")
+    return texts
+
+
+@lru_cache(maxsize=50_000)
+def _stem(token: str) -> str:
+    return _stemmer().stem(token)
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    from nltk.stem.snowball import SnowballStemmer
+
+    return SnowballStemmer("english")
+
+
+def normalize(text: str, stem: bool = True, negation: bool = True, scope: int = 4) -> str:
+    """Lower-cased tokens, stemmed with nltk's Snowball stemmer, with ``_neg`` marking
+    up to `scope` tokens after a negator (until punctuation or a contrast word)."""
+    out = []
+    left = 0
+    for tok in _TOKEN.findall(text.lower()):
+        if tok in _SCOPE_END:
+            left = 0
+            if tok in ".,;:!?":
+                continue
+        word = _stem(tok) if stem else tok
+        if negation and left > 0:
+            word += "_neg"
+            left -= 1
+        out.append(word)
+        if negation and (tok in _NEGATORS or tok.endswith(("n't", "n\u2019t"))):
+            left = scope
+    return " ".join(out)
+
+
+class TextNormalizer(TransformerMixin, BaseEstimator):
+    """Text -> normalised text (stems, negation scope) for the word n-grams."""
+
+    def __init__(self, stem: bool = True, negation: bool = True):
+        self.stem = stem
+        self.negation = negation
+
+    def fit(self, X, y=None):
+        return self
+
+    def transform(self, X) -> list[str]:
+        return [normalize(t, self.stem, self.negation) for t in _as_list(X)]
+
+    def get_feature_names_out(self, input_features=None):
+        return np.array(["normalized_text"], dtype=object)
+
+
+_CUE_NAMES = tuple(lexicon.CUES)
+_MEANS_NAMES = tuple(lexicon.MEANS)
+_COMBOS = ("recommend_means", "reject_means", "recommend_attributed", "reject_attributed",
+           "negated_recommend", "question_means", "gain_recommend", "harm_reject")
+_SUMMARY = ("n_means", "n_sentences", "log_words", "recommend_minus_reject", "gain_minus_harm")
+
+
+class LexiconFeatures(TransformerMixin, BaseEstimator):
+    """Counts of our cue categories, the forms of intervention named, and where the two
+    meet in one sentence (a recommendation next to "air strikes" says more than either)."""
+
+    def fit(self, X, y=None):
+        return self
+
+    def transform(self, X) -> np.ndarray:
+        rows = [self._row(t) for t in _as_list(X)]
+        return np.vstack(rows) if rows else np.zeros((0, len(self.get_feature_names_out())))
+
+    def get_feature_names_out(self, input_features=None):
+        names = [f"cue_{c}" for c in _CUE_NAMES] + [f"means_{m}" for m in _MEANS_NAMES]
+        return np.array(names + list(_COMBOS) + list(_SUMMARY), dtype=object)
+
+    @staticmethod
+    def _row(text: str) -> np.ndarray:
+        cues = lexicon.find_cues(text)
+        means = lexicon.find_means(text)
+        spans = sentence_spans(text) or [(0, len(text))]
+        combos = dict.fromkeys(_COMBOS, 0.0)
+        for s, e in spans:
+            has = {c: any(s <= a < e for a, _, _ in cues[c]) for c in _CUE_NAMES}
+            has_means = any(s <= a < e for hits in means.values() for a, _, _ in hits)
+            combos["recommend_means"] += has["recommend"] and has_means
+            combos["reject_means"] += has["reject"] and has_means
+            combos["recommend_attributed"] += has["recommend"] and has["attribution"]
+            combos["reject_attributed"] += has["reject"] and has["attribution"]
+            combos["negated_recommend"] += has["recommend"] and has["negation"]
+            combos["question_means"] += has["rhetorical"] and has_means
+            combos["gain_recommend"] += has["gain"] and has["recommend"]
+            combos["harm_reject"] += has["harm"] and has["reject"]
+        counts = [len(cues[c]) for c in _CUE_NAMES]
+        row = [np.log1p(c) for c in counts]
+        row += [np.log1p(len(means.get(m, ()))) for m in _MEANS_NAMES]
+        row += [np.log1p(v) for v in combos.values()]
+        n_words = len(text.split())
+        row += [np.log1p(len(means)), np.log1p(len(spans)), np.log1p(n_words) / 5,
+                np.tanh(len(cues["recommend"]) - len(cues["reject"])),
+                np.tanh(len(cues["gain"]) - len(cues["harm"]))]
+        return np.asarray(row, dtype=float)
+
+
+class SentimentFeatures(TransformerMixin, BaseEstimator):
+    """VADER scores of the paragraph (from its sentences) and its most extreme sentences."""
+
+    def fit(self, X, y=None):
+        return self
+
+    def transform(self, X) -> np.ndarray:
+        return np.array([_sentiment_row(t) for t in _as_list(X)], dtype=float).reshape(-1, 6)
+
+    def get_feature_names_out(self, input_features=None):
+        return np.array(["vader_compound", "vader_pos", "vader_neu", "vader_neg", "vader_min", "vader_max"],
+                        dtype=object)
+
+
+@lru_cache(maxsize=8192)
+def _sentiment_row(text: str) -> tuple[float, ...]:
+    sia = sentiment.analyzer()
+    sentences = [text[s:e] for s, e in sentence_spans(text)]
+    compounds = [sia.polarity_scores(s)["compound"] for s in sentences] or [0.0]
+    whole = sentiment.score_sentences(sentences)
+    return (whole.compound, whole.pos, whole.neu, whole.neg, min(compounds), max(compounds))
+
+
+def make_features(word_ngrams: tuple[int, int] = (1, 2), char_ngrams: tuple[int, int] | None = (2, 5),
+                  lexicon_features: bool = True, sentiment_features: bool = True,
+                  min_df: int = 2, max_features: int | None = None) -> FeatureUnion:
+    """The feature union used by StanceClassifier; each part can be switched off."""
+    parts: list[tuple[str, object]] = [
+        ("words", Pipeline([("normalize", TextNormalizer()),
+                            ("tfidf", TfidfVectorizer(token_pattern=r"\S+", ngram_range=word_ngrams, min_df=min_df,
+                                                      sublinear_tf=True, max_features=max_features,
+                                                      dtype=np.float32))])),
+    ]
+    if char_ngrams:
+        parts.append(("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=char_ngrams, min_df=min_df,
+                                               sublinear_tf=True, lowercase=True, max_features=max_features,
+                                               dtype=np.float32)))
+    if lexicon_features:
+        parts.append(("lexicon", LexiconFeatures()))
+    if sentiment_features:
+        parts.append(("sentiment", SentimentFeatures()))
+    return FeatureUnion(parts)

@@ -1,0 +1,175 @@
+"""Our own cue lists for arguing about intervention.
+
+Every list here was written for this project. Cues are plain regular expressions
+without nested quantifiers, so matching stays linear in the length of the text.
+Stance is carried by *how* a paragraph talks about acting (recommending, ruling
+out, warning of consequences), not by which crisis it names, so these cues are
+deliberately crisis-free.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+#: Forms of intervention, canonical name -> cue patterns.
+MEANS: dict[str, tuple[str, ...]] = {
+    "ground_troops": (
+        r"ground (?:troops|forces|combat|operations?|invasion|war)",
+        r"boots on the ground", r"troops? on the ground", r"combat (?:troops|brigades?|units|forces|mission)",
+        r"(?:send|sending|sent|deploy|deploying|deployed|put|putting|commit|committing) (?:in )?(?:more |fresh |our |american |british |french |western |foreign )?(?:troops|soldiers|forces|marines|paratroopers)",
+        r"troops?", r"soldiers", r"marines", r"invasion", r"invade", r"occupation", r"occupy", r"expeditionary force",
+        r"special forces", r"military advisers", r"advisers on the ground", r"land forces",
+    ),
+    "air_strikes": (
+        r"air ?strikes?", r"air campaign", r"air power", r"airpower", r"bombing(?: campaign)?", r"bomb", r"bombs",
+        r"drone strikes?", r"drones?", r"cruise missiles?", r"missile strikes?", r"punitive strikes?",
+        r"strikes? on", r"precision strikes?", r"sorties", r"air support", r"warplanes", r"jets",
+    ),
+    "no_fly_zone": (r"no[- ]fly[- ]zones?", r"ground the (?:regime'?s? )?(?:air force|aircraft|helicopters)",
+                    r"closed? (?:the )?(?:skies|airspace)", r"safe zones?", r"buffer zones?"),
+    "arms": (
+        r"arms", r"arming", r"weapons?", r"weaponry", r"munitions", r"ammunition", r"tanks", r"artillery",
+        r"missiles?", r"rifles", r"anti[- ]tank", r"anti[- ]aircraft", r"air defen[cs]es?", r"lethal aid",
+        r"military (?:equipment|hardware|aid|assistance)", r"equipment", r"arm (?:the|them|rebels|kyiv|ukraine)",
+        r"weapons deliveries", r"arms (?:sales|shipments|transfers|deliveries)",
+    ),
+    "training": (r"train(?:ing|ed|ers)?", r"instructors", r"mentoring", r"capacity[- ]building", r"military advisers"),
+    "funding": (
+        r"fund(?:ing|s|ed)?", r"financ(?:e|ing|ial)", r"money", r"budget support", r"loans?", r"grants?",
+        r"billions?", r"millions?", r"aid package", r"pay for", r"bankroll(?:ing)?", r"subsidi[sz]e",
+    ),
+    "logistics": (r"logistic(?:s|al)(?: support)?", r"airlift(?:s|ing)?", r"transport (?:planes|aircraft)",
+                  r"refuel(?:l)?ing", r"supply lines", r"cargo flights", r"lift capacity"),
+    "intelligence": (r"intelligence", r"surveillance", r"reconnaissance", r"satellite imagery",
+                     r"targeting data", r"spy planes", r"intel"),
+    "peacekeeping": (r"peace ?keep(?:ing|ers)", r"peace enforcement", r"blue helmets", r"stabili[sz]ation (?:force|mission)",
+                     r"protection force", r"monitors", r"observer mission", r"un mission", r"multinational force",
+                     r"security (?:support )?mission", r"mission"),
+    "sanctions": (r"sanctions?", r"sanctioned", r"embargo(?:es)?", r"asset freezes?", r"frozen assets",
+                  r"travel bans?", r"blacklist(?:ed|ing)?", r"price cap", r"export controls", r"boycott",
+                  r"economic pressure", r"maximum pressure", r"penalties", r"isolat(?:e|ion|ing)"),
+    "humanitarian_aid": (r"humanitarian (?:aid|assistance|corridors?|relief|access|convoys?)", r"aid (?:convoys?|workers|agencies|deliveries|drops?)",
+                         r"food aid", r"relief", r"air ?drops?", r"refugees?", r"shelter", r"medical supplies"),
+    "diplomacy": (r"diplomac(?:y|tic)", r"negotiat(?:e|ed|ion|ions|ing)", r"talks", r"mediat(?:e|ion|or|ors)",
+                  r"ceasefire", r"peace (?:deal|process|talks|agreement|plan)", r"envoy", r"dialogue", r"summit"),
+}
+
+#: Cue categories used as features and as evidence.
+CUES: dict[str, tuple[str, ...]] = {
+    # Recommendation and obligation: arguing that something be done.
+    "recommend": (
+        r"should", r"must", r"ought to", r"need to", r"needs to", r"have to", r"has to", r"it is time to",
+        r"time has come", r"urge[sd]?", r"urging", r"call(?:s|ed|ing)? (?:on|for)", r"demand(?:s|ed|ing)?",
+        r"we owe", r"duty to", r"obligation to", r"responsibility to protect", r"cannot stand by",
+        r"can ?not (?:afford to )?(?:stand|stay|sit) (?:by|idle|aside|on the sidelines)", r"cannot look away",
+        r"(?:is|was) right to", r"the right thing", r"only way", r"step up", r"do more", r"deserve[sd]? our",
+        r"in favou?r of", r"back(?:s|ed|ing)? (?:the|a|an|this|their|more)", r"support(?:s|ed|ing)? (?:the|a|an|this|sending|arming|more)",
+        r"endorse[sd]?", r"welcome[sd]?", r"applaud(?:s|ed)?", r"let us", r"let's", r"high time", r"long overdue",
+        r"act now", r"act quickly", r"must act", r"decisive(?:ly)?", r"resolve", r"stand (?:with|by) ",
+        r"justified", r"necessary", r"essential", r"vital", r"imperative", r"moral (?:duty|case|obligation)",
+        r"should have (?:acted|intervened|gone|done)", r"too little,? too late", r"never again",
+    ),
+    # Rejection: arguing against acting or for less.
+    "reject": (
+        r"rul(?:e|ed|es|ing) out", r"not contemplating", r"no intention", r"oppose[sd]?", r"opposing", r"opposition to",
+        r"against (?:the|any|sending|arming|intervention|military)", r"withdraw(?:al|n|ing|s)?", r"pull(?:ed|ing)? out",
+        r"bring (?:the |our )?troops home", r"come home", r"lift(?:ed|ing|s)? (?:the )?(?:sanctions|embargo|ban)",
+        r"eas(?:e|ed|ing) (?:the )?(?:sanctions|embargo|pressure)", r"end (?:the|this|our) (?:mission|war|occupation|embargo|sanctions)",
+        r"stay out", r"keep out", r"stay away", r"hands off", r"not our (?:war|fight|business|problem)",
+        r"would be a (?:grave |serious |terrible |costly )?(?:mistake|error|disaster|folly)", r"mistake", r"folly",
+        r"quagmire", r"mission creep", r"forever wars?", r"endless wars?", r"blowback", r"backfire[sd]?",
+        r"counterproductive", r"reckless", r"illegal", r"unlawful", r"violat(?:e|es|ion) (?:of )?(?:sovereignty|international law)",
+        r"restraint", r"reject(?:s|ed|ing)?", r"refuse[sd]?", r"resist(?:s|ed)? (?:calls|pressure)",
+        r"no appetite", r"wind down", r"scale back", r"draw ?down", r"exit", r"disengage(?:ment)?", r"step back",
+        r"cannot afford", r"waste(?:d)? (?:of )?", r"futile", r"doomed", r"neo-?colonial", r"imperial(?:ism|ist)?",
+        r"should not", r"shouldn't", r"must not", r"mustn't", r"ought not", r"need not", r"no business",
+        r"think twice", r"slippery slope", r"unintended consequences", r"make (?:things|matters) worse", r"prolong",
+    ),
+    # Giving or weighing a means ("considering a request for", "will provide"): support for that means.
+    "provide": (
+        r"provid(?:e|es|ed|ing)", r"offer(?:s|ed|ing)?", r"send(?:s|ing)?", r"sent", r"supply(?:ing)?", r"supplied",
+        r"deliver(?:s|ed|ing)?", r"approv(?:e|es|ed|ing)", r"authori[sz](?:e|es|ed|ing)", r"consider(?:s|ed|ing)?",
+        r"weigh(?:s|ed|ing)?", r"agree[sd]? to", r"pledge[sd]?", r"commit(?:s|ted)? to", r"extend(?:s|ed)?",
+        r"deploy(?:s|ed|ing)?", r"impose[sd]?", r"imposing", r"tighten(?:s|ed|ing)?", r"expand(?:s|ed|ing)?",
+        r"increase[sd]?", r"boost(?:s|ed)?", r"keep(?:ing)? (?:the )?(?:sanctions|embargo|troops|pressure)",
+        r"help(?:s|ed|ing)?", r"suggest(?:s|ed|ing)?", r"recommend(?:s|ed|ing)?", r"request(?:s|ed)? for",
+    ),
+    # Hedging and distance.
+    "hedge": (
+        r"may", r"might", r"could", r"perhaps", r"possibly", r"reportedly", r"allegedly", r"appears? to",
+        r"seems? to", r"unclear", r"uncertain", r"it remains to be seen", r"considering", r"weighing", r"mull(?:ing)?",
+        r"whether", r"if", r"unless", r"on the other hand", r"however", r"while", r"although", r"though",
+    ),
+    # Attribution: somebody else's words.
+    "attribution": (
+        r"said", r"says", r"told", r"stated", r"according to", r"announced", r"warned", r"urged", r"argued",
+        r"insisted", r"claimed", r"added", r"noted", r"suggested", r"declared", r"wrote", r"asked", r"replied",
+        r"spokes(?:man|woman|person)", r"press secretary", r"officials?", r"minister", r"statement", r"briefing",
+    ),
+    # Consequences that argue for acting.
+    "gain": (
+        r"sav(?:e|ed|es|ing) (?:lives|civilians|thousands|the)", r"protect(?:s|ed|ing)? (?:civilians|people|lives|the)",
+        r"prevent(?:s|ed|ing)? (?:a |the |further |another )?(?:massacre|genocide|slaughter|atrocit|collapse|famine|killing)",
+        r"stop(?:s|ped|ping)? (?:the )?(?:killing|slaughter|massacre|genocide|atrocities)", r"deter(?:s|red|rence)?",
+        r"credib(?:le|ility)", r"safe haven", r"stabili[sz](?:e|ed|ing|ation)", r"restore[sd]? (?:order|peace|democracy)",
+        r"succe(?:ss|eded|ssful)", r"worked", r"effective", r"bring (?:them|the regime|moscow|tehran) to the table",
+        r"hold (?:them|the regime|\w+) accountable", r"accountab(?:le|ility)", r"cost of inaction", r"inaction",
+        r"emboldened?", r"green light", r"appeasement", r"abandon(?:ed|ing)?", r"betray(?:al|ed)?",
+    ),
+    # Consequences that argue against acting.
+    "harm": (
+        r"civilian (?:casualties|deaths|harm|toll)", r"collateral damage", r"innocent", r"body bags",
+        r"cost(?:s|ly)?", r"taxpayers?", r"billions", r"bogged down", r"entangle(?:d|ment)", r"escalat(?:e|ion|ing)",
+        r"radicali[sz]", r"recruit(?:ing|ment)? (?:tool|for)", r"power vacuum", r"chaos", r"destabili[sz]",
+        r"hurt(?:s|ing)? (?:ordinary|the poor|civilians|the people)", r"starv(?:e|ation|ing)", r"suffering of ordinary",
+        r"sovereign(?:ty)?", r"regime change", r"no exit", r"no clear (?:exit|goal|plan|strategy)", r"lessons? of (?:iraq|libya|afghanistan|vietnam)",
+        r"failed", r"failure", r"disaster", r"catastroph", r"fuel(?:s|ed|ing)? the (?:war|conflict|fighting)",
+    ),
+    # Negation words (scope handled in features).
+    "negation": (r"not", r"no", r"never", r"neither", r"nor", r"without", r"\w+n't", r"hardly", r"nobody", r"nothing", r"cannot"),
+    # Questions and irony markers.
+    "rhetorical": (r"\?", r"what exactly", r"how (?:many|much) more", r"who (?:will|would) pay", r"as if", r"yeah,? right",
+                   r"of course", r"surely", r"brilliant", r"what could (?:possibly )?go wrong"),
+}
+
+
+def _compile(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    # Longest alternatives first so "ground troops" wins over "troops".
+    ordered = sorted(set(patterns), key=len, reverse=True)
+    body = "|".join(f"(?:{p})" for p in ordered)
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE)
+
+
+@lru_cache(maxsize=None)
+def means_patterns() -> dict[str, re.Pattern[str]]:
+    """Compiled means cues, built once per process."""
+    return {name: _compile(p) for name, p in MEANS.items()}
+
+
+@lru_cache(maxsize=None)
+def cue_patterns() -> dict[str, re.Pattern[str]]:
+    """Compiled cue categories, built once per process."""
+    compiled = {}
+    for name, patterns in CUES.items():
+        if name == "rhetorical":
+            compiled[name] = re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+        else:
+            compiled[name] = _compile(patterns)
+    return compiled
+
+
+def find_cues(text: str) -> dict[str, list[tuple[int, int, str]]]:
+    """All cue matches in `text` as (start, end, matched words), by category."""
+    return {name: [(m.start(), m.end(), m.group(0)) for m in pat.finditer(text)]
+            for name, pat in cue_patterns().items()}
+
+
+def find_means(text: str) -> dict[str, list[tuple[int, int, str]]]:
+    """All means matches in `text` as (start, end, matched words), by means."""
+    found = {}
+    for name, pat in means_patterns().items():
+        hits = [(m.start(), m.end(), m.group(0)) for m in pat.finditer(text)]
+        if hits:
+            found[name] = hits
+    return found

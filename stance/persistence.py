@@ -1,0 +1,250 @@
+"""Saving and loading models, and the shipped default model.
+
+Model files are code: unpickling runs whatever the file says. So:
+
+* ``save`` writes skops by default, a format that names every type it holds; ``load_model``
+  loads skops files only when every type in them is on our allowlist.
+* Pickle/joblib files load only with ``trust=True``.
+* The shipped model is a joblib file whose SHA-256 is recorded in ``models/manifest.json``
+  inside the package, and is refused if the digest differs.
+* If the installed scikit-learn differs from the one that built the shipped model, the model is
+  rebuilt from the training data bundled beside it and cached in the user's cache directory,
+  so it never loads with version warnings.
+
+Every file records the library, scikit-learn and nltk versions and the label set.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import sys
+import tempfile
+import warnings
+import zipfile
+from functools import lru_cache
+from pathlib import Path
+
+from .classifier import LABELS, StanceClassifier
+
+MODELS_DIR = Path(__file__).parent / "models"
+MANIFEST = MODELS_DIR / "manifest.json"
+DEFAULT_MODEL = MODELS_DIR / "default.joblib"
+BUNDLED_DATA = MODELS_DIR / "training.jsonl.gz"
+LIBRARY = "intervention-stance"
+
+#: Types a skops model file may contain. Anything else is refused.
+TRUSTED_TYPES = (
+    "stance.classifier.StanceClassifier", "stance.features.LexiconFeatures", "stance.features.SentimentFeatures",
+    "stance.features.TextNormalizer", "sklearn.calibration._CalibratedClassifier",
+    "sklearn.calibration._SigmoidCalibration", "sklearn.isotonic.IsotonicRegression",
+    "sklearn.calibration.CalibratedClassifierCV", "sklearn.linear_model._logistic.LogisticRegression",
+    "sklearn.svm._classes.LinearSVC", "sklearn.pipeline.Pipeline", "sklearn.pipeline.FeatureUnion",
+    "sklearn.feature_extraction.text.TfidfVectorizer", "sklearn.feature_extraction.text.TfidfTransformer",
+    "numpy.float32", "numpy.float64", "numpy.int64", "numpy.int32", "numpy.dtype", "numpy.ndarray",
+    "builtins.slice", "scipy.sparse._csr.csr_matrix", "scipy.sparse._csr.csr_array",
+)
+
+
+class ModelError(ValueError):
+    """A model file that cannot be used: missing, foreign, tampered or incompatible."""
+
+
+class StanceWarning(UserWarning):
+    """Something the user should know about a model, e.g. a version difference."""
+
+
+def versions() -> dict[str, str]:
+    import nltk
+    import sklearn
+
+    from . import __version__
+
+    return {"library": LIBRARY, "stance": __version__, "scikit-learn": sklearn.__version__, "nltk": nltk.__version__,
+            "python": ".".join(map(str, sys.version_info[:2]))}
+
+
+def sha256(path: str | os.PathLike) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _strip(model: StanceClassifier) -> StanceClassifier:
+    # TfidfVectorizer keeps every pruned term in stop_words_; sklearn documents it as safe to drop.
+    for step in model.pipeline_.named_steps["features"].transformer_list:
+        vec = step[1].steps[-1][1] if hasattr(step[1], "steps") else step[1]
+        if hasattr(vec, "stop_words_"):
+            del vec.stop_words_
+    return model
+
+
+def _atomic_write(path: Path, write) -> None:
+    """Write through a temporary file in the same folder, then rename: never a half-written model."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        write(tmp)
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def save_model(model: StanceClassifier, path: str | os.PathLike) -> Path:
+    """Save a fitted model: skops unless the name ends in .joblib/.pkl (faster, but loads only when trusted)."""
+    path = Path(path)
+    if not hasattr(model, "pipeline_"):
+        raise ModelError("cannot save an unfitted model: call fit() first")
+    payload = {"metadata": {**versions(), "labels": [str(c) for c in model.classes_]}, "model": _strip(model)}
+    if path.suffix in (".joblib", ".pkl", ".pickle"):
+        import joblib
+
+        _atomic_write(path, lambda tmp: joblib.dump(payload, tmp, compress=3))
+    else:
+        import skops.io as sio
+
+        _atomic_write(path, lambda tmp: sio.dump(payload, tmp))
+    return path
+
+
+def load_model(path: str | os.PathLike, trust: bool = False) -> StanceClassifier:
+    """Load a model saved with ``save``. Pickle/joblib files need ``trust=True``."""
+    path = Path(path)
+    if not path.is_file():
+        raise ModelError(f"{path}: no such model file")
+    if zipfile.is_zipfile(path):
+        payload = _load_skops(path)
+    elif trust:
+        import joblib
+
+        try:
+            payload = joblib.load(path)
+        except Exception as exc:
+            raise ModelError(f"{path}: not a readable model file ({type(exc).__name__}: {exc})") from exc
+    else:
+        raise ModelError(f"{path}: this is not a skops file; pickle/joblib files can run arbitrary code when loaded. "
+                         "Load it only if you made it yourself, with trust=True (CLI: --trust-model).")
+    return _check_payload(payload, path)
+
+
+def _load_skops(path: Path) -> dict:
+    import skops.io as sio
+
+    try:
+        untrusted = sio.get_untrusted_types(file=path)
+    except Exception as exc:
+        raise ModelError(f"{path}: not a valid skops model file ({type(exc).__name__}: {exc})") from exc
+    foreign = sorted(set(untrusted) - set(TRUSTED_TYPES))
+    if foreign:
+        raise ModelError(f"{path}: refused, the file holds types stance does not trust: {', '.join(foreign)}")
+    try:
+        return sio.load(path, trusted=list(untrusted))
+    except Exception as exc:
+        raise ModelError(f"{path}: could not be loaded ({type(exc).__name__}: {exc})") from exc
+
+
+def _check_payload(payload, path: Path) -> StanceClassifier:
+    if not isinstance(payload, dict) or "metadata" not in payload or "model" not in payload:
+        raise ModelError(f"{path}: not a stance model file (no metadata)")
+    meta, model = payload["metadata"], payload["model"]
+    if meta.get("library") != LIBRARY:
+        raise ModelError(f"{path}: made by {meta.get('library')!r}, not by {LIBRARY}")
+    if not isinstance(model, StanceClassifier) or not hasattr(model, "classes_"):
+        raise ModelError(f"{path}: does not hold a fitted StanceClassifier")
+    if [str(c) for c in model.classes_] != list(meta.get("labels", [])):
+        raise ModelError(f"{path}: label set {list(model.classes_)} differs from the recorded {meta.get('labels')}")
+    now = versions()
+    if meta.get("scikit-learn") != now["scikit-learn"]:
+        warnings.warn(f"{path} was made with scikit-learn {meta.get('scikit-learn')}, you have {now['scikit-learn']}: "
+                      "retrain it with `stance train` to be sure of its predictions", StanceWarning, stacklevel=3)
+    return model
+
+
+# --- the shipped default model -------------------------------------------------------------------
+
+DEFAULT_PARAMS: dict = {}
+
+
+def read_bundled_data() -> tuple[list[str], list[str]]:
+    with gzip.open(BUNDLED_DATA, "rt", encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in fh]
+    return [r["text"] for r in rows], [r["stance"] for r in rows]
+
+
+def build_default_model(corpus: str | os.PathLike = "training_data/corpus.jsonl") -> dict:
+    """Train the shipped model on the train split of our corpus; write it, its manifest and the
+    bundled copy of the training texts that lets any install rebuild it. Deterministic."""
+    import joblib
+
+    from .data import read_labelled
+
+    records = [r for r in read_labelled(corpus) if r.get("split", "train") == "train"]
+    texts, labels = [r["text"] for r in records], [r["stance"] for r in records]
+    model = _strip(StanceClassifier(**DEFAULT_PARAMS).fit(texts, labels))
+    MODELS_DIR.mkdir(exist_ok=True)
+    _atomic_write(DEFAULT_MODEL, lambda tmp: joblib.dump(model, tmp, compress=3))
+    data = "".join(json.dumps({"text": t, "stance": s}, ensure_ascii=False) + "\n" for t, s in zip(texts, labels))
+    _atomic_write(BUNDLED_DATA, lambda tmp: Path(tmp).write_bytes(gzip.compress(data.encode("utf-8"), mtime=0)))
+    manifest = {**versions(), "labels": [str(c) for c in model.classes_], "params": DEFAULT_PARAMS,
+                "n_train": len(texts), "sha256": sha256(DEFAULT_MODEL), "data_sha256": sha256(BUNDLED_DATA)}
+    manifest.pop("python")
+    MANIFEST.write_text(json.dumps(manifest, indent=2) + "\n")
+    return manifest
+
+
+def cache_dir() -> Path:
+    """Where rebuilt models live: $STANCE_CACHE_DIR, else the platform's user cache folder."""
+    if os.environ.get("STANCE_CACHE_DIR"):
+        return Path(os.environ["STANCE_CACHE_DIR"])
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Caches"
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "stance"
+
+
+@lru_cache(maxsize=1)
+def load_default_model() -> StanceClassifier:
+    """The shipped classifier, verified against its recorded SHA-256 (rebuilt once per scikit-learn version)."""
+    import joblib
+    import sklearn
+
+    if not MANIFEST.is_file() or not DEFAULT_MODEL.is_file():
+        raise ModelError(f"the default model is missing from {MODELS_DIR}; build it with `make model`")
+    manifest = json.loads(MANIFEST.read_text())
+    if sha256(DEFAULT_MODEL) != manifest["sha256"]:
+        raise ModelError(f"{DEFAULT_MODEL}: SHA-256 differs from the manifest; the file was changed. Reinstall stance.")
+    if manifest["scikit-learn"] == sklearn.__version__:
+        return joblib.load(DEFAULT_MODEL)
+    return _rebuilt_default(manifest)
+
+
+def _rebuilt_default(manifest: dict) -> StanceClassifier:
+    import joblib
+    import sklearn
+
+    if sha256(BUNDLED_DATA) != manifest["data_sha256"]:
+        raise ModelError(f"{BUNDLED_DATA}: SHA-256 differs from the manifest; reinstall stance")
+    key = f"default-{manifest['stance']}-{manifest['data_sha256'][:12]}-sklearn{sklearn.__version__}"
+    cached, digest_file = cache_dir() / f"{key}.joblib", cache_dir() / f"{key}.sha256"
+    if cached.is_file() and digest_file.is_file() and sha256(cached) == digest_file.read_text().strip():
+        return joblib.load(cached)
+    print(f"stance: the shipped model was built with scikit-learn {manifest['scikit-learn']}, you have "
+          f"{sklearn.__version__}; rebuilding it from the bundled training data (once) into {cached}",
+          file=sys.stderr)
+    texts, labels = read_bundled_data()
+    model = _strip(StanceClassifier(**manifest["params"]).fit(texts, labels))
+    _atomic_write(cached, lambda tmp: joblib.dump(model, tmp, compress=3))
+    digest_file.write_text(sha256(cached))
+    return model

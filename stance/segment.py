@@ -1,0 +1,156 @@
+"""Text -> paragraph spans with offsets and a kind; paragraph -> sentences.
+
+Offsets always point into the string the caller gave us, so a result can be traced
+back to the source (``text[start:end]`` is the paragraph for plain text; for HTML
+input it is the raw inner HTML of the ``<p>`` element and ``Paragraph.text`` is its
+cleaned text). Nothing here needs nltk_data: sentence splitting uses Punkt with
+abbreviation parameters we supply instead of the downloadable pickles.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+PROSE, TITLE, HEADING, BYLINE, BOILERPLATE = "prose", "title", "heading", "byline", "boilerplate"
+KINDS = (PROSE, TITLE, HEADING, BYLINE, BOILERPLATE)
+
+# One-line notices that frame an article but say nothing about it.
+_BOILERPLATE = re.compile(
+    r"archive of|all rights reserved|copyright|\u00a9|subscribe|sign up|newsletter|click here|read more|"
+    r"follow us|share this|advertisement|related:|related articles|photo(?:graph)?:|image:|credit:|getty images|"
+    r"reporting by|editing by|additional reporting|this (?:article|story|post) (?:is|was|first|originally|has been)|"
+    r"originally published|updated:? \w+ \d|published:? \w+ \d|cookies?|terms of (?:use|service)|"
+    r"all times|listen to this|watch:|video:|(?:tweet|email|print) this",
+    re.IGNORECASE,
+)
+_BYLINE = re.compile(r"^(?:by|from)\s+[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,3}(?:\s*(?:,|and|&).*)?$")
+_TERMINAL = re.compile(r"[.!?:;\u2026][\"'\u201d\u2019)\]]*$")
+_HTML_P = re.compile(r"<(p|h[1-6]|li|blockquote)\b[^>]*>(.*?)(?=</\1\s*>|<(?:p|h[1-6]|li|blockquote)\b|$)",
+                     re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^<>]{0,2000}>")
+_SPACE = re.compile(r"\s+")
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+# Abbreviations that end with a period but do not end a sentence (lower case, final period dropped).
+ABBREVIATIONS = frozenset(
+    """u.s u.k u.n e.u u.s.a u.s.s.r d.c mr mrs ms dr prof gen lt col maj capt sgt adm cmdr brig rev sen rep gov
+    pres amb sec dept st mt ft jr sr co corp inc ltd no nos vol fig al etc e.g i.e vs cf approx est jan feb mar apr
+    jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun a.m p.m ph.d b.a m.a hon rt""".split()
+)
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One paragraph of the input: where it is and what kind of line it is."""
+
+    start: int
+    end: int
+    text: str
+    kind: str
+
+
+def split_paragraphs(text: str) -> list[Paragraph]:
+    """Split an article into paragraphs, marking titles, bylines and boilerplate."""
+    if not isinstance(text, str):
+        raise TypeError(f"expected text as str, got {type(text).__name__}")
+    spans = _html_spans(text) if _looks_like_html(text) else _plain_spans(text)
+    paragraphs: list[Paragraph] = []
+    for start, end, clean in spans:
+        if clean:
+            paragraphs.append(Paragraph(start, end, clean, _kind(clean, first=not paragraphs)))
+    return paragraphs
+
+
+def _looks_like_html(text: str) -> bool:
+    return re.search(r"<p\b[^>]*>", text[:20000], re.IGNORECASE) is not None
+
+
+def _html_spans(text: str) -> list[tuple[int, int, str]]:
+    spans = []
+    for m in _HTML_P.finditer(text):
+        clean = _SPACE.sub(" ", html.unescape(_TAG.sub(" ", m.group(2)))).strip()
+        spans.append((m.start(2), m.end(2), clean))
+    return spans
+
+
+def _plain_spans(text: str) -> list[tuple[int, int, str]]:
+    """Blank lines separate paragraphs; inside a block, single-line paragraphs are told
+    apart from hard-wrapped prose by how the lines end."""
+    spans: list[tuple[int, int, str]] = []
+    block: list[tuple[int, int]] = []  # (start, end) of each non-blank line, newline excluded
+    for m in _LINE.finditer(text):
+        line = m.group(0).rstrip("\r\n")
+        if line.strip():
+            block.append((m.start(), m.start() + len(line)))
+        elif block:
+            spans.extend(_block_spans(text, block))
+            block = []
+    if block:
+        spans.extend(_block_spans(text, block))
+    return spans
+
+
+def _block_spans(text: str, lines: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    stripped = [text[s:e].strip() for s, e in lines]
+    widths = [len(s) for s in stripped]
+    # Hard-wrapped prose: most lines stop mid-sentence at a similar width.
+    open_ends = sum(1 for s in stripped[:-1] if not _TERMINAL.search(s))
+    wrapped = len(lines) > 2 and open_ends > (len(lines) - 1) / 2
+    groups: list[list[int]] = [[0]]
+    for i in range(1, len(lines)):
+        prev = stripped[i - 1]
+        if wrapped:
+            short = widths[i - 1] < 0.75 * max(widths)
+            brk = short and (bool(_TERMINAL.search(prev)) or widths[i - 1] < 0.4 * max(widths))
+        else:
+            brk = True
+        if brk:
+            groups.append([i])
+        else:
+            groups[-1].append(i)
+    out = []
+    for g in groups:
+        start, end = lines[g[0]][0], lines[g[-1]][1]
+        raw = text[start:end]
+        lead = len(raw) - len(raw.lstrip())
+        start, end = start + lead, start + len(raw.rstrip())
+        out.append((start, end, text[start:end]))
+    return out
+
+
+def _kind(paragraph: str, first: bool) -> str:
+    words = paragraph.split()
+    if len(words) <= 30 and _BOILERPLATE.search(paragraph):
+        return BOILERPLATE
+    if len(words) <= 10 and _BYLINE.match(paragraph):
+        return BYLINE
+    if len(words) <= 20 and not paragraph.rstrip("\"'\u201d\u2019").endswith((".", ";", ",")):
+        if first:
+            return TITLE
+        if len(words) <= 12 and not paragraph.endswith(("?", "!")):
+            return HEADING
+    return PROSE
+
+
+@lru_cache(maxsize=1)
+def _sentence_tokenizer():
+    from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+
+    params = PunktParameters()
+    params.abbrev_types = set(ABBREVIATIONS)
+    return PunktSentenceTokenizer(params)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Sentence (start, end) offsets within `text`."""
+    if not text.strip():
+        return []
+    return list(_sentence_tokenizer().span_tokenize(text))
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of `text`, in order."""
+    return [text[s:e] for s, e in sentence_spans(text)]

@@ -1,0 +1,82 @@
+"""VADER sentiment through nltk, with no nltk_data needed.
+
+nltk 3.10 only loads resources from its search path, so we append the folder of the
+``vaderSentiment`` package (which ships the same lexicon file) to that path instead of
+passing a file name. A paragraph is scored from its sentences: VADER's compound score
+is a squashed sum, so a long paragraph scored whole drifts to +/-1 however mild it is.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .segment import split_sentences
+
+#: VADER's customary thresholds on the compound score.
+POSITIVE_THRESHOLD = 0.05
+NEGATIVE_THRESHOLD = -0.05
+
+
+@dataclass(frozen=True)
+class Sentiment:
+    """VADER scores for a paragraph, averaged over its sentences."""
+
+    compound: float
+    pos: float
+    neu: float
+    neg: float
+    label: str
+
+    def to_dict(self) -> dict:
+        return {"compound": self.compound, "pos": self.pos, "neu": self.neu, "neg": self.neg, "label": self.label}
+
+
+def label_for(compound: float) -> str:
+    if compound >= POSITIVE_THRESHOLD:
+        return "positive"
+    if compound <= NEGATIVE_THRESHOLD:
+        return "negative"
+    return "neutral"
+
+
+@lru_cache(maxsize=1)
+def analyzer():
+    """The shared nltk SentimentIntensityAnalyzer, built once per process."""
+    import nltk.data
+    from nltk.sentiment.vader import SentimentIntensityAnalyzer
+
+    try:
+        import vaderSentiment
+    except ImportError as exc:  # pragma: no cover - a core dependency
+        raise ImportError("stance needs the 'vadersentiment' package for its VADER lexicon: "
+                          "pip install vadersentiment") from exc
+    folder = os.path.dirname(vaderSentiment.__file__)
+    if folder not in nltk.data.path:
+        nltk.data.path.append(folder)
+    return SentimentIntensityAnalyzer(lexicon_file="vader_lexicon.txt")
+
+
+def score_sentences(sentences: list[str]) -> Sentiment:
+    """Mean of the sentences' VADER scores, weighted by sentence length."""
+    sia = analyzer()
+    total = 0.0
+    acc = {"compound": 0.0, "pos": 0.0, "neu": 0.0, "neg": 0.0}
+    for sentence in sentences:
+        if not sentence.strip():
+            continue
+        weight = len(sentence.split()) ** 0.5
+        scores = sia.polarity_scores(sentence)
+        for key in acc:
+            acc[key] += weight * scores[key]
+        total += weight
+    if total == 0:
+        return Sentiment(0.0, 0.0, 1.0, 0.0, "neutral")
+    mean = {k: round(v / total, 4) for k, v in acc.items()}
+    return Sentiment(mean["compound"], mean["pos"], mean["neu"], mean["neg"], label_for(mean["compound"]))
+
+
+def score(text: str) -> Sentiment:
+    """VADER sentiment of a paragraph, from its sentences."""
+    return score_sentences(split_sentences(text))
