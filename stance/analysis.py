@@ -53,6 +53,7 @@ class Analysis:
     probabilities: dict[str, float]
     counts: dict[str, int]
     sentiment: float | None
+    labels: tuple[str, ...] = ()
 
     @property
     def prose(self) -> list[ParagraphResult]:
@@ -60,7 +61,8 @@ class Analysis:
 
     def to_dict(self) -> dict:
         return {"stance": self.stance, "probabilities": self.probabilities, "counts": self.counts,
-                "sentiment": self.sentiment, "paragraphs": [p.to_dict() for p in self.paragraphs]}
+                "sentiment": self.sentiment, "labels": list(self.labels),
+                "paragraphs": [p.to_dict() for p in self.paragraphs]}
 
     def to_json(self, **kwargs) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, **kwargs)
@@ -71,8 +73,8 @@ class Analysis:
         for p in self.paragraphs:
             row = {"index": p.index, "kind": p.kind, "start": p.start, "end": p.end, "stance": p.stance,
                    "confidence": p.confidence}
-            for label, prob in p.probabilities.items():
-                row[f"p_{label}"] = prob
+            for label in self.labels:
+                row[f"p_{label}"] = p.probabilities.get(label)
             s = p.sentiment
             row.update({"sentiment": s.label if s else None, "compound": s.compound if s else None,
                         "means": "; ".join(f"{m.means}:{m.stance}" for m in p.means),
@@ -137,10 +139,11 @@ def _summarise(results: list[ParagraphResult], labels: list[str]) -> Analysis:
     prose = [r for r in results if r.kind == PROSE]
     counts = {lab: sum(r.stance == lab for r in prose) for lab in labels}
     if not prose:
-        return Analysis(tuple(results), None, {}, counts, None)
+        return Analysis(tuple(results), None, {}, counts, None, tuple(labels))
     weights = np.array([len(r.text.split()) for r in prose], dtype=float)
     probs = np.array([[r.probabilities[lab] for lab in labels] for r in prose])
     mean = weights @ probs / weights.sum()
     compound = float(weights @ np.array([r.sentiment.compound for r in prose]) / weights.sum())
     return Analysis(tuple(results), labels[int(np.argmax(mean))],
-                    {lab: round(float(v), 4) for lab, v in zip(labels, mean)}, counts, round(compound, 4))
+                    {lab: round(float(v), 4) for lab, v in zip(labels, mean)}, counts, round(compound, 4),
+                    tuple(labels))

@@ -21,13 +21,20 @@ _TITLE = r"(?:Mr|Mrs|Ms|Dr|Gen|Sen|Rep|Gov|Prof|Col|Lt|Adm|Amb)\.?"
 _NAME = r"(?:" + _TITLE + r" )?[A-Z][\w'\u2019.-]*(?:(?: (?:of|de|del|al|bin|van|von|the))? [A-Z][\w'\u2019.-]*){0,5}"
 _ROLE = r"(?:[Tt]he|[Aa]n?|[Oo]ne|[Ss]everal|[Mm]any|[Ss]ome|[Ii]ts|[Tt]heir|[Hh]is|[Hh]er)(?: [a-z][\w'-]*){1,5}"
 _ACTOR = rf"\b(?:(?:{_ROLE})(?: {_NAME})?|{_NAME})"
+# After the verb ("said the minister") only a name or a role ending in an actor noun counts,
+# so "said the request was under review" does not make "the request..." a holder.
+_ACTOR_NOUN = (r"(?:minister|ministry|spokes(?:man|woman|person)|officials?|president|secretary|ambassador|"
+               r"general|commander|senator|diplomats?|analysts?|envoy|chief|leaders?|government|department|"
+               r"council|union|alliance|coalition|agency|group|mission|office|campaigners?|lawmakers?|mps?|"
+               r"experts?|observers?|sources?|residents?|veterans?|officer|critics?|supporters?|advocates?)")
+_AFTER = rf"\b(?:(?:{_ROLE.replace('{1,5}', '{0,3}')} {_ACTOR_NOUN})(?: {_NAME})?|{_NAME})"
 _PATTERNS = (
     re.compile(rf"(?P<who>{_ACTOR}),?(?: [a-z]+ly)? (?P<cue>{_VERBS})\b"),
-    re.compile(rf"\b(?P<cue>{_VERBS}) (?P<who>{_ACTOR})(?=[,.;]| in | on | at | who | that |$)"),
+    re.compile(rf"\b(?P<cue>{_VERBS}) (?P<who>{_AFTER})(?=[,.;]| in | on | at | who | that |$)"),
     re.compile(rf"\b(?P<cue>(?i:according to|in the view of|in the words of)) (?P<who>{_ACTOR})"),
 )
 _PRONOUN = re.compile(rf"\b(?P<who>[Hh]e|[Ss]he|[Tt]hey) (?P<cue>{_VERBS})\b")
-_NOT_ACTORS = frozenset({"it", "this", "that", "there", "which", "who", "what", "and", "but", "so", "the", "a",
+_NOT_ACTORS = frozenset({"he", "she", "they", "we", "i", "you", "it", "this", "that", "there", "which", "who", "what", "and", "but", "so", "the", "a",
                          "report", "the report", "a report", "the study", "a study", "the article"})
 
 
@@ -46,6 +53,8 @@ class Holder:
 
 def _clean(who: str) -> str:
     who = who.strip(" ,")
+    if who.endswith(".") and "." not in who.rsplit(" ", 1)[-1][:-1]:
+        who = who[:-1]  # a sentence's full stop, not an abbreviation such as "U.N."
     for lead in ("But ", "And ", "So ", "Yet ", "Meanwhile ", "However "):
         if who.startswith(lead):
             who = who[len(lead):]

@@ -26,7 +26,7 @@ _BOILERPLATE = re.compile(
     r"all times|listen to this|watch:|video:|(?:tweet|email|print) this",
     re.IGNORECASE,
 )
-_BYLINE = re.compile(r"^(?:by|from)\s+[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,3}(?:\s*(?:,|and|&).*)?$")
+_BYLINE = re.compile(r"^(?:[Bb]y|BY|[Ff]rom)\s+[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,3}(?:\s*(?:,|and|&).*)?$")
 _TERMINAL = re.compile(r"[.!?:;\u2026][\"'\u201d\u2019)\]]*$")
 _HTML_P = re.compile(r"<(p|h[1-6]|li|blockquote)\b[^>]*>(.*?)(?=</\1\s*>|<(?:p|h[1-6]|li|blockquote)\b|$)",
                      re.IGNORECASE | re.DOTALL)

@@ -1,0 +1,101 @@
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+import stance
+from stance.analysis import analyze_batch
+
+ARTICLE = ("Allies weigh an airlift\n\nBy Mara Delgado\n\n"
+           "The minister said the alliance should provide the airlift without delay to save lives.\n\n"
+           "Critics warned that sending aircraft would drag the country into a war with no exit.\n\n"
+           "Sign up for our weekly newsletter.")
+
+
+@pytest.fixture(scope="module")
+def result(small_model):
+    return stance.analyze(ARTICLE, model=small_model)
+
+
+def test_paragraph_results(result):
+    kinds = [p.kind for p in result.paragraphs]
+    assert kinds == ["title", "byline", "prose", "prose", "boilerplate"]
+    for p in result.paragraphs:
+        assert ARTICLE[p.start:p.end] == p.text
+        if p.kind != "prose":
+            assert p.stance is None and p.probabilities == {} and p.sentiment is None
+        else:
+            assert p.stance in stance.LABELS
+            assert abs(sum(p.probabilities.values()) - 1) < 1e-3
+            assert p.confidence == max(p.probabilities.values())
+            assert p.sentiment.label in ("positive", "negative", "neutral")
+            assert all(isinstance(f, str) and w > 0 for f, w in p.evidence)
+
+
+def test_summary(result):
+    assert sum(result.counts.values()) == 2
+    assert result.stance == max(result.probabilities, key=result.probabilities.get)
+    assert -1 <= result.sentiment <= 1
+
+
+def test_means_and_holders_in_results(result):
+    first = result.prose[0]
+    assert any(m.means == "logistics" and m.stance == "support" for m in first.means)
+    assert [h.holder for h in first.holders] == ["The minister"]
+
+
+def test_serialisation(result):
+    d = json.loads(result.to_json())
+    assert d["paragraphs"][2]["stance"] == result.prose[0].stance
+    assert d["paragraphs"][2]["sentiment"]["compound"] == result.prose[0].sentiment.compound
+    assert d["paragraphs"][2]["means"][0]["means"]
+    records = result.to_records()
+    assert len(records) == 5 and records[2]["p_support"] == result.prose[0].probabilities["support"]
+    df = result.to_dataframe()
+    assert list(df["kind"]) == [p.kind for p in result.paragraphs]
+
+
+def test_results_are_frozen(result):
+    with pytest.raises(Exception):
+        result.paragraphs[0].stance = "support"
+
+
+def test_default_model_is_used(default_model):
+    a = stance.analyze("The council must send peacekeepers now to stop the massacres.")
+    assert a.prose[0].stance in stance.LABELS
+
+
+@pytest.mark.parametrize("bad, message", [(None, "NoneType"), (b"bytes", "decode"), (42, "int"), (["x"], "list")])
+def test_bad_input_is_named(bad, message, small_model):
+    with pytest.raises(TypeError, match=message):
+        stance.analyze(bad, model=small_model)
+
+
+def test_empty_and_odd_text(small_model):
+    assert stance.analyze("", model=small_model).paragraphs == ()
+    assert stance.analyze("   \n\n\t", model=small_model).stance is None
+    odd = stance.analyze("Troops 🚁 should go\x07 now. مرحبا. 部队应该去。\n\nA second paragraph here.", model=small_model)
+    assert len(odd.paragraphs) == 2
+
+
+def test_megabyte_text_is_handled(small_model):
+    para = "The alliance should send instructors and money, the minister said, but not combat troops. "
+    text = "\n\n".join([para * 3] * 4000)  # ~1 MB
+    result = stance.analyze(text, model=small_model, evidence=0)
+    assert len(result.prose) == 4000
+
+
+def test_batch_matches_single(small_model):
+    texts = [ARTICLE, "Another short piece that argues troops must leave now."]
+    one = [stance.analyze(t, model=small_model) for t in texts]
+    many = analyze_batch(texts, model=small_model)
+    assert [a.to_dict() for a in one] == [a.to_dict() for a in many]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=400))
+def test_analyze_returns_valid_results_for_any_string(small_model, text):
+    result = stance.analyze(text, model=small_model, evidence=2)
+    for p in result.paragraphs:
+        assert 0 <= p.start < p.end <= len(text)
+        assert p.kind != "prose" or abs(sum(p.probabilities.values()) - 1) < 1e-3

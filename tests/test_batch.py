@@ -1,0 +1,113 @@
+import json
+
+import pytest
+
+from stance.batch import analyze_bag, analyze_many, run_batch
+
+ARTICLES = [{"id": f"a{i}", "text": f"Title {i}\n\nThe council should send more peacekeepers now, officials said.\n\n"
+             f"Critics warned the mission would fail and cost billions ({i})."} for i in range(12)]
+
+
+def write_jsonl(path, rows):
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def rows_of(path):
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def test_analyze_many_streams_in_order(small_model):
+    got = list(analyze_many(ARTICLES, model=small_model, chunk_size=5))
+    assert [k for k, _ in got] == [a["id"] for a in ARTICLES]
+    assert all(len(a.prose) == 2 for _, a in got)
+    plain = list(analyze_many(["One text here.", "Another."], model=small_model))
+    assert [k for k, _ in plain] == [0, 1]
+
+
+def test_analyze_many_is_lazy(small_model):
+    def endless():
+        i = 0
+        while True:
+            yield f"Paragraph number {i} about troops."
+            i += 1
+
+    stream = analyze_many(endless(), model=small_model, chunk_size=4)
+    first = [next(stream) for _ in range(6)]
+    assert [k for k, _ in first] == list(range(6))
+
+
+def test_parallel_matches_serial(small_model):
+    serial = [a.to_dict() for _, a in analyze_many(ARTICLES, model=small_model, chunk_size=3)]
+    parallel = [a.to_dict() for _, a in analyze_many(ARTICLES, model=small_model, chunk_size=3, n_jobs=2)]
+    assert serial == parallel
+
+
+def test_bad_items(small_model):
+    with pytest.raises(ValueError, match="item 1"):
+        list(analyze_many(["fine text", None], model=small_model))
+    kept = list(analyze_many(["fine text", 5], model=small_model, errors="keep"))
+    assert isinstance(kept[1][1], str) and "int" in kept[1][1]
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv"])
+def test_run_batch_and_errors_file(small_model, tmp_path, suffix):
+    rows = ARTICLES[:5] + [{"id": "bad1", "text": 17}, {"text": "no id"}]
+    src = write_jsonl(tmp_path / "in.jsonl", rows)
+    out = tmp_path / f"out{suffix}"
+    stats = run_batch(src, out, model=small_model, chunk_size=2, progress=False)
+    assert stats == {"skipped": 0, "labelled": 5, "failed": 2, "paragraphs": 15}
+    errors = rows_of(tmp_path / f"out{suffix}.errors.jsonl")
+    assert {e["id"] for e in errors} == {"bad1", "line-7"}
+    assert "expected text" in errors[0]["error"]
+    if suffix == ".jsonl":
+        assert {r["id"] for r in rows_of(out)} == {a["id"] for a in ARTICLES[:5]}
+
+
+def test_resume_after_interrupt_loses_nothing(small_model, tmp_path):
+    src = write_jsonl(tmp_path / "in.jsonl", ARTICLES)
+    out = tmp_path / "out.jsonl"
+    run_batch(write_jsonl(tmp_path / "first.jsonl", ARTICLES[:6]), out, model=small_model, chunk_size=3,
+              progress=False)
+    # simulate a kill in the middle of writing article a6: two of its three rows and half a line
+    partial = rows_of(out)[:3]
+    with open(out, "a") as fh:
+        for r in partial[:2]:
+            fh.write(json.dumps({**r, "id": "a6"}) + "\n")
+        fh.write('{"id": "a6", "n_parag')
+    stats = run_batch(src, out, model=small_model, chunk_size=3, progress=False)
+    assert stats["skipped"] == 6 and stats["labelled"] == 6
+    rows = rows_of(out)
+    assert [r["id"] for r in rows][::3] == [a["id"] for a in ARTICLES]  # each article once, whole, in order
+    assert len(rows) == 36
+    again = run_batch(src, out, model=small_model, progress=False)
+    assert again["labelled"] == 0 and again["skipped"] == 12
+
+
+def test_folder_of_txt_files(small_model, tmp_path):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "one.txt").write_text("The alliance must act now.", encoding="utf-8")
+    (folder / "two.txt").write_bytes(b"\xff\xfe broken")
+    out = tmp_path / "out.csv"
+    stats = run_batch(folder, out, model=small_model, progress=False)
+    assert stats["labelled"] == 1 and stats["failed"] == 1
+    assert out.read_text().splitlines()[0].startswith("id,n_paragraphs")
+
+
+def test_missing_input(tmp_path, small_model):
+    with pytest.raises(FileNotFoundError, match="no such file"):
+        run_batch(tmp_path / "nope.jsonl", tmp_path / "out.jsonl", model=small_model, progress=False)
+
+
+@pytest.mark.slow
+def test_dask_local_cluster(tmp_path):
+    db = pytest.importorskip("dask.bag")
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            distributed.Client(cluster):
+        bag = db.from_sequence(ARTICLES[:4] + [{"id": "bad", "text": None}], npartitions=2)
+        rows = analyze_bag(bag).compute()
+    assert {r["id"] for r in rows} == {"a0", "a1", "a2", "a3", "bad"}
+    assert sum(1 for r in rows if r["id"] == "a0") == 3
+    assert "error" in next(r for r in rows if r["id"] == "bad")

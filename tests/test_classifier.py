@@ -1,0 +1,75 @@
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.model_selection import GridSearchCV, cross_val_score
+
+from stance import LABELS, StanceClassifier
+
+
+def test_fit_predict_proba(tiny):
+    X, y = tiny
+    clf = StanceClassifier().fit(X, y)
+    assert set(clf.classes_) == set(LABELS)
+    proba = clf.predict_proba(X)
+    assert proba.shape == (len(X), 3)
+    np.testing.assert_allclose(proba.sum(axis=1), 1, atol=1e-6)
+    assert (clf.predict(X) == np.asarray(y)).mean() > 0.8  # it learns its training data
+
+
+def test_sklearn_contract(tiny):
+    X, y = tiny
+    clf = StanceClassifier(C=0.5, char_ngrams=None)
+    assert clf.get_params()["C"] == 0.5 and clf.get_params()["char_ngrams"] is None
+    twin = clone(clf)
+    assert twin.get_params() == clf.get_params() and not hasattr(twin, "pipeline_")
+    assert not hasattr(clf, "classes_")  # nothing learned in __init__
+    clf.set_params(C=2.0)
+    assert clf.C == 2.0
+    scores = cross_val_score(StanceClassifier(char_ngrams=None, cv=2), X, y, cv=2)
+    assert len(scores) == 2
+    grid = GridSearchCV(StanceClassifier(char_ngrams=None, cv=2), {"C": [0.5, 2.0]}, cv=2).fit(X, y)
+    assert grid.best_params_["C"] in (0.5, 2.0)
+
+
+def test_other_label_sets(tiny):
+    X, y = tiny
+    mapped = [{"support": "FAVOR", "oppose": "AGAINST", "neutral": "NONE"}[v] for v in y]
+    clf = StanceClassifier(char_ngrams=None).fit(X, mapped)
+    assert set(clf.predict(X)) <= {"FAVOR", "AGAINST", "NONE"}
+
+
+def test_explain_names_features_that_push_the_decision(tiny):
+    X, y = tiny
+    clf = StanceClassifier(char_ngrams=None).fit(X, y)
+    text = "The alliance must send troops to protect civilians."
+    expl = clf.explain(text, top=5)
+    assert 0 < len(expl) <= 5
+    assert all(w > 0 for _, w in expl) and expl == sorted(expl, key=lambda e: -e[1])
+    assert all(name in set(clf.feature_names()) for name, _ in expl)
+    with pytest.raises(ValueError, match="unknown label"):
+        clf.explain(text, label="maybe")
+
+
+def test_bad_training_input():
+    with pytest.raises(ValueError, match="two classes"):
+        StanceClassifier().fit(["a b c", "d e f"], ["support", "support"])
+    with pytest.raises(ValueError, match="2 texts but 1 labels"):
+        StanceClassifier().fit(["a b c", "d e f"], ["support"])
+    with pytest.raises(ValueError, match="at least 2 examples"):
+        StanceClassifier().fit(["a b", "c d", "e f"], ["support", "support", "oppose"])
+    with pytest.raises(TypeError, match="single str"):
+        StanceClassifier().fit("just one text", ["support"])
+
+
+def test_unfitted_model_says_so():
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        StanceClassifier().predict(["text"])
+
+
+def test_training_is_deterministic(tiny):
+    X, y = tiny
+    a = StanceClassifier().fit(X, y).predict_proba(X)
+    b = StanceClassifier().fit(X, y).predict_proba(X)
+    np.testing.assert_array_equal(a, b)

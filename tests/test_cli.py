@@ -1,0 +1,132 @@
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+
+from stance.cli import main
+from conftest import DATA, ROOT
+
+EXAMPLE = ROOT / "examples" / "sahel_airlift.txt"
+
+
+def run(capsys, *args):
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_analyze_table(capsys):
+    code, out, _ = run(capsys, "analyze", str(EXAMPLE))
+    assert code == 0
+    assert "title" in out and "byline" in out and "boilerplate" in out
+    assert sum(line.split()[1] == "prose" for line in out.splitlines() if line[:3].strip().isdigit()) == 4
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv"])
+def test_analyze_formats(capsys, fmt):
+    code, out, _ = run(capsys, "analyze", str(EXAMPLE), "--format", fmt)
+    assert code == 0
+    if fmt == "json":
+        doc = json.loads(out)
+        assert doc["file"] == str(EXAMPLE) and doc["paragraphs"][0]["kind"] == "title"
+        assert "means" in doc["paragraphs"][3] and "holders" in doc["paragraphs"][3]
+    elif fmt == "jsonl":
+        rows = [json.loads(line) for line in out.splitlines()]
+        assert len(rows) == 7 and all("stance" in r for r in rows)
+    else:
+        rows = list(csv.DictReader(io.StringIO(out)))
+        assert len(rows) == 7 and {"file", "stance", "p_support", "means", "holders"} <= set(rows[0])
+
+
+def test_analyze_stdin(capsys, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"Troops must go home now.\n")))
+    code, out, _ = run(capsys, "analyze", "-", "--format", "jsonl")
+    assert code == 0 and json.loads(out)["kind"] == "prose"
+
+
+def test_analyze_bad_files(capsys, tmp_path):
+    code, _, err = run(capsys, "analyze", str(tmp_path / "missing.txt"))
+    assert code == 1 and "missing.txt: no such file" in err
+    binary = tmp_path / "b.bin"
+    binary.write_bytes(b"\x00\x01\x02")
+    code, _, err = run(capsys, "analyze", str(binary))
+    assert code == 1 and "binary" in err
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"caf\xe9 au lait")
+    code, _, err = run(capsys, "analyze", str(bad))
+    assert code == 1 and "not UTF-8" in err
+    code, _, err = run(capsys, "analyze", str(tmp_path))
+    assert code == 1 and "folder" in err
+
+
+def test_usage_errors_exit_2(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["analyze"])
+    assert exc.value.code == 2
+    with pytest.raises(SystemExit) as exc:
+        main(["analyze", "x", "--format", "xml"])
+    assert exc.value.code == 2
+
+
+def test_help_has_examples(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["--help"])
+    assert exc.value.code == 0 and "examples:" in capsys.readouterr().out
+
+
+def test_train_then_evaluate_then_analyze_with_model(capsys, tmp_path):
+    model = tmp_path / "m.skops"
+    code, out, _ = run(capsys, "train", str(DATA / "tiny.jsonl"), "--out", str(model))
+    assert code == 0 and model.is_file() and "trained on 24" in out
+    code, out, _ = run(capsys, "evaluate", str(DATA / "tiny.jsonl"), "--model", str(model), "--format", "json")
+    report = json.loads(out)
+    assert code == 0 and report["n"] == 24 and {"macro_f1", "f_avg", "per_class", "confusion"} <= set(report)
+    code, out, _ = run(capsys, "evaluate", str(DATA / "tiny.jsonl"), "--model", str(model))
+    assert "F_avg=" in out and "confusion" in out
+    code, out, _ = run(capsys, "analyze", str(EXAMPLE), "--model", str(model), "--format", "json")
+    assert code == 0 and json.loads(out)["stance"] in ("support", "oppose", "neutral")
+
+
+def test_train_with_other_columns_and_errors(capsys, tmp_path):
+    src = tmp_path / "d.csv"
+    rows = [json.loads(line) for line in (DATA / "tiny.jsonl").read_text().splitlines()]
+    with open(src, "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["body", "label"])
+        w.writerows([r["text"], r["stance"]] for r in rows)
+    code, _, _ = run(capsys, "train", str(src), "--out", str(tmp_path / "m.skops"), "--text-column", "body",
+                     "--label-column", "label")
+    assert code == 0
+    code, _, err = run(capsys, "train", str(src), "--out", str(tmp_path / "m.skops"))
+    assert code == 1 and "line 2: missing column 'text'" in err
+
+
+def test_untrusted_model_refused(capsys, tmp_path):
+    evil = tmp_path / "evil.pkl"
+    evil.write_bytes(b"\x80\x04not really a model")
+    code, _, err = run(capsys, "analyze", str(EXAMPLE), "--model", str(evil))
+    assert code == 1 and "--trust-model" in err
+
+
+def test_validate(capsys, tmp_path):
+    code, out, _ = run(capsys, "validate", str(DATA / "tiny.jsonl"), "--no-balance")
+    assert code == 1 and "missing field" in out
+
+
+def test_python_dash_m(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "stance", "--version"], capture_output=True, text=True)
+    assert proc.returncode == 0 and proc.stdout.startswith("stance ")
+
+
+def test_seed_article_end_to_end(shared):
+    proc = subprocess.run([sys.executable, "-m", "stance", "analyze", str(shared / "seed" / "mali_article.txt"),
+                           "--format", "json"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    paras = json.loads(proc.stdout)["paragraphs"]
+    assert [p["kind"] for p in paras] == ["title", "boilerplate", "prose", "prose", "prose", "boilerplate"]
+    assert all(p["stance"] in ("support", "oppose", "neutral") for p in paras if p["kind"] == "prose")
+    means = {m["means"]: m["stance"] for m in paras[2]["means"]}
+    assert means["logistics"] == "support" and means["ground_troops"] == "oppose"

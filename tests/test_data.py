@@ -1,0 +1,85 @@
+import json
+
+import pytest
+
+from stance.data import (DataError, load_intervention_benchmark, load_semeval, load_vast, read_labelled, split_for,
+                         validate_corpus)
+from conftest import CORPUS
+
+
+def write(path, text):
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_csv_and_jsonl(tmp_path):
+    csv_rows = read_labelled(write(tmp_path / "a.csv", "text,stance\nSend troops now.,support\nStay out.,AGAINST\n"))
+    assert [r["stance"] for r in csv_rows] == ["support", "oppose"]
+    jl = write(tmp_path / "a.jsonl", json.dumps({"body": "x y", "lab": "NONE"}) + "\n")
+    assert read_labelled(jl, text="body", label="lab")[0]["stance"] == "neutral"
+
+
+@pytest.mark.parametrize("content, message", [
+    ("body,stance\nx,support\n", "line 2: missing column 'text'"),
+    ("text,stance\nx,support\n  ,oppose\n", "line 3: empty 'text'"),
+    ("text,stance\nx,maybe\n", "line 2: unknown label 'maybe'"),
+    ("id,text,stance\n1,x,support\n1,y,oppose\n", "line 3: duplicated id '1' (first on line 2)"),
+    ("", "empty"),
+])
+def test_errors_name_file_and_line(tmp_path, content, message):
+    path = write(tmp_path / "bad.csv", content)
+    with pytest.raises(DataError, match=message.replace("(", r"\(").replace(")", r"\)")) as err:
+        read_labelled(path)
+    assert "bad.csv" in str(err.value)
+
+
+def test_bad_json_and_encoding(tmp_path):
+    with pytest.raises(DataError, match="line 2: not valid JSON"):
+        read_labelled(write(tmp_path / "a.jsonl", '{"text": "x", "stance": "support"}\n{oops\n'))
+    latin = tmp_path / "l.csv"
+    latin.write_bytes("text,stance\ncaf\xe9,support\n".encode("latin-1"))
+    with pytest.raises(DataError, match="not UTF-8"):
+        read_labelled(latin)
+    with pytest.raises(DataError, match="no such file"):
+        read_labelled(tmp_path / "missing.csv")
+
+
+def test_keep_unknown_labels(tmp_path):
+    rows = read_labelled(write(tmp_path / "a.csv", "text,stance\nx,pos\ny,neg\n"), keep_unknown=True)
+    assert [r["stance"] for r in rows] == ["pos", "neg"]
+
+
+def test_public_corpus_loaders(tmp_path):
+    sem = write(tmp_path / "sem.txt", "ID\tTarget\tTweet\tStance\n1\tAtheism\tGod is great\tAGAINST\n")
+    assert load_semeval(sem)[0]["stance"] == "oppose" and load_semeval(sem)[0]["target"] == "Atheism"
+    vast = write(tmp_path / "vast.csv", "post,topic_str,label\nsome post,troops,1\nother,troops,2\n")
+    assert [r["stance"] for r in load_vast(vast)] == ["support", "neutral"]
+    bench = write(tmp_path / "b.csv", "text,stance\nx,support\n")
+    with pytest.raises(DataError, match="topic_group"):
+        load_intervention_benchmark(bench)
+
+
+def test_split_is_fixed():
+    assert split_for("a-0001") == split_for("a-0001")
+    share = sum(split_for(f"x-{i}") == "train" for i in range(2000)) / 2000
+    assert 0.75 < share < 0.85
+
+
+def test_validator_catches_problems(tmp_path):
+    good = {"id": "t-1", "text": " ".join(f"word{i}" for i in range(30)), "stance": "support", "means": [],
+            "holder": "author", "frame": "cost", "genre": "op_ed", "crisis": "x", "hard": False, "hard_type": None,
+            "split": split_for("t-1")}
+    rows = [good, {**good, "id": "t-1"}, {**good, "id": "t-3", "stance": "maybe", "split": split_for("t-3")},
+            {**good, "id": "t-4", "text": "too short", "split": split_for("t-4")}]
+    path = write(tmp_path / "c.jsonl", "".join(json.dumps(r) + "\n" for r in rows))
+    problems = validate_corpus(path, check_balance=False)
+    joined = "\n".join(problems)
+    assert "line 2: duplicated id 't-1'" in joined
+    assert "line 2: same text as line 1" in joined or "10-word run" in joined
+    assert "line 3: stance 'maybe'" in joined
+    assert "line 4: 2 words" in joined
+
+
+def test_real_corpus_passes_its_validator():
+    problems = validate_corpus(CORPUS)
+    assert problems == []

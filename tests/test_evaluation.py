@@ -1,0 +1,84 @@
+import json
+
+import numpy as np
+import pytest
+
+from stance import StanceClassifier
+from stance.evaluation import (bootstrap_ci, cross_validate, evaluate, expected_calibration_error, f_avg,
+                               learning_curve, plot_confusion, plot_learning_curve, plot_reliability, score)
+
+GOLD = ["support", "support", "oppose", "oppose", "neutral", "neutral"]
+PRED = ["support", "oppose", "oppose", "oppose", "support", "neutral"]
+
+
+def test_f_avg_by_hand():
+    # support: P=1/2, R=1/2 -> F1 .5 ; oppose: P=2/3, R=1 -> F1 .8 ; F_avg = .65
+    assert f_avg(GOLD, PRED) == pytest.approx(0.65)
+    sem = {"support": "FAVOR", "oppose": "AGAINST", "neutral": "NONE"}
+    assert f_avg([sem[g] for g in GOLD], [sem[p] for p in PRED]) == pytest.approx(0.65)
+
+
+def test_score_by_hand():
+    r = score(GOLD, PRED)
+    assert r.accuracy == pytest.approx(4 / 6, abs=1e-4)
+    assert r.per_class["neutral"] == {"precision": 1.0, "recall": 0.5, "f1": pytest.approx(0.6667, abs=1e-4),
+                                      "support": 2}
+    assert r.macro_f1 == pytest.approx((0.5 + 0.8 + 2 / 3) / 3, abs=1e-4)
+    assert r.labels == ["support", "oppose", "neutral"]
+    assert r.confusion == [[1, 1, 0], [0, 2, 0], [1, 0, 1]]
+    lo, hi = r.macro_f1_ci
+    assert lo <= r.macro_f1 <= hi
+    assert "| F_avg | 0.650 |" in r.to_markdown()
+    assert json.loads(r.to_json())["f_avg"] == pytest.approx(0.65)
+
+
+def test_ece_by_hand():
+    proba = np.array([[0.9, 0.1], [0.9, 0.1], [0.6, 0.4], [0.6, 0.4]])
+    # bin (0.8, 0.9]: conf .9, accuracy .5 ; bin (0.5, 0.6]: conf .6, accuracy 1 ; ECE = .5*.4 + .5*.4 = .4
+    ece, bins = expected_calibration_error(["a", "b", "a", "a"], proba, ["a", "b"])
+    assert ece == pytest.approx(0.4)
+    assert [b["n"] for b in bins] == [2, 2]
+
+
+def test_bootstrap_narrows_with_more_data():
+    rng = np.random.default_rng(1)
+    gold = rng.choice(["support", "oppose"], 400)
+    pred = np.where(rng.random(400) < 0.8, gold, rng.choice(["support", "oppose"], 400))
+    lo_small, hi_small = bootstrap_ci(gold[:40], pred[:40], n=300)
+    lo, hi = bootstrap_ci(gold, pred, n=300)
+    assert hi - lo < hi_small - lo_small
+
+
+def test_length_mismatch_is_an_error():
+    with pytest.raises(ValueError, match="3 gold labels but 2"):
+        score(["a", "b", "c"], ["a", "b"])
+
+
+def test_evaluate_and_errors(tiny):
+    X, y = tiny
+    model = StanceClassifier(char_ngrams=None).fit(X[::2] + X[1::4], y[::2] + y[1::4])
+    report = evaluate(model, X, y, errors=3)
+    assert report.n == len(X) and report.ece is not None
+    assert len(report.errors) <= 3
+    confs = [e["confidence"] for e in report.errors]
+    assert confs == sorted(confs, reverse=True)
+    assert all(e["gold"] != e["predicted"] for e in report.errors)
+
+
+def test_cross_validation_stratified_and_grouped(tiny):
+    X, y = tiny
+    strat = cross_validate(X, y, StanceClassifier(char_ngrams=None, cv=2), k=2)
+    assert strat.n == len(X) and strat.extra["cv"] == "stratified"
+    groups = [i % 4 for i in range(len(X))]
+    grouped = cross_validate(X, y, StanceClassifier(char_ngrams=None, cv=2), k=2, groups=groups)
+    assert grouped.extra["cv"] == "grouped" and sum(map(sum, grouped.confusion)) == len(X)
+
+
+def test_learning_curve_and_plots(tiny, tmp_path):
+    X, y = tiny
+    curve = learning_curve(X * 2, y * 2, StanceClassifier(char_ngrams=None, cv=2), sizes=(0.5, 1.0), k=2)
+    assert [c["n_train"] for c in curve] == sorted(c["n_train"] for c in curve)
+    report = score(GOLD, PRED, np.full((6, 3), 1 / 3), ["support", "oppose", "neutral"])
+    for fn, arg in ((plot_confusion, report), (plot_reliability, report), (plot_learning_curve, curve)):
+        out = fn(arg, str(tmp_path / f"{fn.__name__}.png"))
+        assert open(out, "rb").read(4) == b"\x89PNG"

@@ -1,0 +1,54 @@
+import numpy as np
+import pytest
+from sklearn.base import clone
+
+from stance.features import LexiconFeatures, SentimentFeatures, TextNormalizer, make_features, normalize
+
+
+def test_negation_scope_and_stemming():
+    out = normalize("We should not send troops, but we must act.")
+    assert "send_neg" in out.split() and "troop_neg" in out.split()
+    assert "act" in out.split() and "act_neg" not in out.split()  # scope ends at the comma / "but"
+
+
+def test_normalizer_rejects_a_bare_string():
+    with pytest.raises(TypeError, match="single str"):
+        TextNormalizer().transform("one text")
+    with pytest.raises(TypeError, match="text #1"):
+        TextNormalizer().transform(["fine", 3])
+
+
+def test_lexicon_features_shape_names_and_signal():
+    lex = LexiconFeatures()
+    X = lex.fit_transform(["The alliance must send air strikes now.", "We rule out air strikes and oppose it."])
+    names = list(lex.get_feature_names_out())
+    assert X.shape == (2, len(names))
+    assert X[0, names.index("recommend_means")] > 0 and X[1, names.index("recommend_means")] == 0
+    assert X[1, names.index("reject_means")] > 0
+    assert X[0, names.index("means_air_strikes")] > 0
+    assert lex.transform([]).shape == (0, len(names))
+
+
+def test_sentiment_features():
+    sf = SentimentFeatures()
+    X = sf.transform(["A wonderful, peaceful success.", "A horrible massacre."])
+    assert X.shape == (2, 6) and X[0, 0] > 0 > X[1, 0]
+    assert list(sf.get_feature_names_out())[0] == "vader_compound"
+
+
+def test_union_has_feature_names_and_clones(tiny):
+    texts, _ = tiny
+    union = make_features(min_df=1)
+    X = union.fit_transform(texts)
+    names = union.get_feature_names_out()
+    assert X.shape[1] == len(names)
+    assert any(n.startswith("words__") for n in names) and any(n.startswith("chars__") for n in names)
+    assert any(n.startswith("lexicon__") for n in names) and any(n.startswith("sentiment__") for n in names)
+    assert clone(union).get_params().keys() == union.get_params().keys()
+
+
+def test_parts_can_be_switched_off(tiny):
+    texts, _ = tiny
+    names = make_features(char_ngrams=None, sentiment_features=False, min_df=1).fit(texts).get_feature_names_out()
+    assert not any(n.startswith(("chars__", "sentiment__")) for n in names)
+    assert np.all([n.startswith(("words__", "lexicon__")) for n in names])

@@ -1,0 +1,22 @@
+from stance.holders import find_holders, main_holder
+
+
+def test_attribution_shapes():
+    text = ('The foreign minister warned that strikes would backfire. "We will not go," said Gen. Mark Ellis. '
+            "According to the ministry, talks continue.")
+    holders = find_holders(text)
+    assert [h.holder for h in holders] == ["The foreign minister", "Gen. Mark Ellis", "the ministry"]
+    assert [h.cue for h in holders] == ["warned", "said", "According to"]
+    for h in holders:
+        assert text[h.start:h.end] == h.holder
+
+
+def test_pronoun_takes_the_last_named_holder():
+    holders = find_holders("Carney said the request was under review. He said no troops would go.")
+    assert [h.holder for h in holders] == ["Carney", "Carney"]
+
+
+def test_author_when_nobody_is_quoted():
+    assert find_holders("We should send the instructors now.") == []
+    assert main_holder("We should send the instructors now.") == "author"
+    assert main_holder("Senator Alvarez urged restraint.") == "Senator Alvarez"

@@ -1,0 +1,30 @@
+import time
+
+from stance import lexicon
+
+
+def test_means_are_found_with_offsets():
+    text = "Officials ruled out ground troops but offered logistical support and intelligence."
+    found = lexicon.find_means(text)
+    assert {"ground_troops", "logistics", "intelligence"} <= set(found)
+    s, e, words = found["ground_troops"][0]
+    assert text[s:e] == words == "ground troops"
+
+
+def test_cue_categories():
+    cues = lexicon.find_cues("We must act now, but the minister said she would rule out air strikes.")
+    assert "must act" in [w for _, _, w in cues["recommend"]]
+    assert any(w == "rule out" for _, _, w in cues["reject"])
+    assert any(w == "said" for _, _, w in cues["attribution"])
+
+
+def test_cues_respect_word_boundaries():
+    assert lexicon.find_means("The troupe performed.") == {}
+    assert not lexicon.find_cues("A bombastic speech.")["reject"]
+
+
+def test_matching_is_linear_on_long_text():
+    text = "the council should not send troops and " * 20000  # ~800 KB
+    start = time.perf_counter()
+    lexicon.find_cues(text)
+    assert time.perf_counter() - start < 20  # catastrophic backtracking would take far longer

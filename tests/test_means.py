@@ -1,0 +1,41 @@
+from stance.means import means_stances
+
+
+def stances(text):
+    return {m.means: m.stance for m in means_stances(text)}
+
+
+def test_limited_support_is_split_by_means():
+    got = stances("While ruling out ground troops, the spokesman said they are considering a request for "
+                  "logistical support.")
+    assert got["ground_troops"] == "oppose" and got["logistics"] == "support"
+
+
+def test_negated_giving_is_opposition():
+    assert stances("The government will not send weapons to either side.")["arms"] == "oppose"
+
+
+def test_recommendation_and_lifting():
+    got = stances("The envoy urged allies to provide intelligence and training. Others want to lift the sanctions.")
+    assert got["intelligence"] == "support" and got["training"] == "support"
+    assert got["sanctions"] == "oppose"
+
+
+def test_mention_without_position_is_neutral():
+    assert stances("The peacekeeping mission was created in 2013.")["peacekeeping"] == "neutral"
+    assert means_stances("Nothing about any form of help here.") == []
+
+
+def test_trigger_and_offsets():
+    text = "Officials must impose sanctions now."
+    (m,) = means_stances(text)
+    assert text[m.start:m.end] == "sanctions" and m.trigger in text
+
+
+def test_seed_first_paragraph(shared):
+    from stance.segment import split_paragraphs
+
+    text = (shared / "seed" / "mali_article.txt").read_text(encoding="utf-8")
+    first = [p for p in split_paragraphs(text) if p.kind == "prose"][0]
+    got = stances(first.text)
+    assert got["logistics"] == "support" and got["ground_troops"] == "oppose"

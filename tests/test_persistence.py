@@ -1,0 +1,155 @@
+import json
+import os
+import pickle
+import shutil
+import zipfile
+
+import numpy as np
+import pytest
+
+from stance import ModelError, StanceClassifier, load_model, persistence
+
+
+@pytest.fixture(scope="module")
+def fitted(tiny):
+    X, y = tiny
+    return StanceClassifier(char_ngrams=None).fit(X, y)
+
+
+def test_skops_round_trip(fitted, tiny, tmp_path):
+    X, _ = tiny
+    path = fitted.save(tmp_path / "m.skops")
+    again = load_model(path)
+    np.testing.assert_allclose(again.predict_proba(X), fitted.predict_proba(X))
+    with zipfile.ZipFile(path) as z:  # the file records versions and labels
+        assert "schema.json" in z.namelist()
+
+
+def test_joblib_needs_trust(fitted, tiny, tmp_path):
+    X, _ = tiny
+    path = fitted.save(tmp_path / "m.joblib")
+    with pytest.raises(ModelError, match="trust=True"):
+        load_model(path)
+    np.testing.assert_allclose(load_model(path, trust=True).predict_proba(X), fitted.predict_proba(X))
+
+
+class _Evil:
+    def __reduce__(self):
+        return (os.system, ("echo pwned > /tmp/stance-pwned",))
+
+
+def test_crafted_pickle_is_refused(tmp_path):
+    path = tmp_path / "evil.pkl"
+    path.write_bytes(pickle.dumps({"metadata": {}, "model": _Evil()}))
+    with pytest.raises(ModelError, match="arbitrary code"):
+        load_model(path)
+
+
+class Foreign:
+    def __init__(self):
+        self.payload = "anything"
+
+
+def test_skops_with_foreign_type_is_refused(tmp_path):
+    import skops.io as sio
+
+    path = tmp_path / "foreign.skops"
+    sio.dump({"metadata": {"library": "intervention-stance"}, "model": Foreign()}, path)
+    with pytest.raises(ModelError, match="does not trust"):
+        load_model(path)
+
+
+def test_tampered_skops_file_is_refused(fitted, tmp_path):
+    path = fitted.save(tmp_path / "m.skops")
+    tampered = tmp_path / "t.skops"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tampered, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "schema.json":
+                data = data.replace(b"stance.classifier", b"os.system.classifier", 1)
+            dst.writestr(item, data)
+    with pytest.raises(ModelError):
+        load_model(tampered)
+
+
+def test_other_library_and_label_mismatch_refused(fitted, tmp_path):
+    import joblib
+
+    path = tmp_path / "other.joblib"
+    joblib.dump({"metadata": {"library": "someone-else"}, "model": fitted}, path)
+    with pytest.raises(ModelError, match="not by intervention-stance"):
+        load_model(path, trust=True)
+    meta = {**persistence.versions(), "labels": ["a", "b"]}
+    joblib.dump({"metadata": meta, "model": fitted}, path)
+    with pytest.raises(ModelError, match="label set"):
+        load_model(path, trust=True)
+
+
+def test_missing_and_unfitted(tmp_path):
+    with pytest.raises(ModelError, match="no such model file"):
+        load_model(tmp_path / "nope.skops")
+    with pytest.raises(ModelError, match="unfitted"):
+        persistence.save_model(StanceClassifier(), tmp_path / "x.skops")
+
+
+def test_save_is_atomic(fitted, tmp_path, monkeypatch):
+    path = fitted.save(tmp_path / "m.skops")
+    before = path.read_bytes()
+    import skops.io as sio
+
+    def crash(obj, file):
+        open(file, "wb").write(b"half")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sio, "dump", crash)
+    with pytest.raises(KeyboardInterrupt):
+        fitted.save(path)
+    assert path.read_bytes() == before  # the old model survives a crash mid-save
+    assert [p.name for p in tmp_path.iterdir()] == ["m.skops"]  # no temporary file left
+
+
+def test_default_model_is_verified(monkeypatch, tmp_path):
+    model = persistence.load_default_model()
+    assert set(model.classes_) == {"support", "oppose", "neutral"}
+    manifest = json.loads(persistence.MANIFEST.read_text())
+    assert manifest["sha256"] == persistence.sha256(persistence.DEFAULT_MODEL)
+    # a changed file is refused
+    fake = tmp_path / "models"
+    shutil.copytree(persistence.MODELS_DIR, fake)
+    with open(fake / "default.joblib", "ab") as fh:
+        fh.write(b"tampered")
+    monkeypatch.setattr(persistence, "MODELS_DIR", fake)
+    monkeypatch.setattr(persistence, "MANIFEST", fake / "manifest.json")
+    monkeypatch.setattr(persistence, "DEFAULT_MODEL", fake / "default.joblib")
+    persistence.load_default_model.cache_clear()
+    try:
+        with pytest.raises(ModelError, match="SHA-256"):
+            persistence.load_default_model()
+    finally:
+        persistence.load_default_model.cache_clear()
+
+
+def test_default_model_rebuilds_for_another_sklearn(monkeypatch, tmp_path, capsys):
+    """A manifest from another scikit-learn version triggers a rebuild from the bundled data, cached."""
+    fake = tmp_path / "models"
+    shutil.copytree(persistence.MODELS_DIR, fake)
+    manifest = json.loads((fake / "manifest.json").read_text())
+    manifest["scikit-learn"] = "0.0.1"
+    manifest["params"] = {"char_ngrams": None}  # keep the test quick
+    (fake / "manifest.json").write_text(json.dumps(manifest))
+    monkeypatch.setattr(persistence, "MANIFEST", fake / "manifest.json")
+    monkeypatch.setattr(persistence, "DEFAULT_MODEL", fake / "default.joblib")
+    monkeypatch.setattr(persistence, "BUNDLED_DATA", fake / "training.jsonl.gz")
+    monkeypatch.setenv("STANCE_CACHE_DIR", str(tmp_path / "cache"))
+    persistence.load_default_model.cache_clear()
+    try:
+        model = persistence.load_default_model()
+        assert "rebuilding" in capsys.readouterr().err
+        assert list((tmp_path / "cache").glob("*.joblib"))
+        persistence.load_default_model.cache_clear()
+        again = persistence.load_default_model()  # from the cache, silently
+        assert "rebuilding" not in capsys.readouterr().err
+        text = ["The alliance must send more troops."]
+        np.testing.assert_allclose(model.predict_proba(text), again.predict_proba(text))
+    finally:
+        persistence.load_default_model.cache_clear()
