@@ -70,7 +70,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"each class needs at least 2 examples for calibration; too few: {rare}")
         features = make_features(self.word_ngrams, self.char_ngrams, self.lexicon_features,
                                  self.sentiment_features, self.min_df if len(texts) > 50 else 1, self.max_features)
-        model = CalibratedClassifierCV(self._linear_model(), method=self.calibration, cv=folds)
+        model = CalibratedClassifierCV(self._linear_model(), method=self.calibration, cv=folds, ensemble=False)
         self.pipeline_ = Pipeline([("features", features), ("model", model)])
         self.pipeline_.fit(texts, labels)
         self.classes_ = self.pipeline_.classes_

@@ -21,7 +21,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from . import lexicon, sentiment
 from .segment import sentence_spans
 
-_TOKEN = re.compile(r"[a-z0-9]+(?:['\u2019][a-z]+)?|[.,;:!?]")
+_TOKEN = re.compile(r"#?[a-z0-9]+(?:['\u2019][a-z]+)?|[.,;:!?]")
 _NEGATORS = frozenset("not no never nor neither without cannot hardly nobody nothing".split())
 _SCOPE_END = frozenset(".,;:!?") | {"but", "yet", "however", "although", "though", "while"}
 
@@ -136,32 +136,48 @@ class LexiconFeatures(TransformerMixin, BaseEstimator):
 
 
 class SentimentFeatures(TransformerMixin, BaseEstimator):
-    """VADER scores of the paragraph (from its sentences) and its most extreme sentences."""
+    """VADER scores of the paragraph (from its sentences), its most extreme sentences, and the
+    sentiment of sentences that talk about intervening versus those that do not: "sanctions hurt
+    the poor" (negative, about a means) argues against, "the regime shelled the city" (negative,
+    about something else) argues for."""
 
     def fit(self, X, y=None):
         return self
 
     def transform(self, X) -> np.ndarray:
-        return np.array([_sentiment_row(t) for t in _as_list(X)], dtype=float).reshape(-1, 6)
+        return np.array([_sentiment_row(t) for t in _as_list(X)], dtype=float).reshape(-1, len(_SENTIMENT_NAMES))
 
     def get_feature_names_out(self, input_features=None):
-        return np.array(["vader_compound", "vader_pos", "vader_neu", "vader_neg", "vader_min", "vader_max"],
-                        dtype=object)
+        return np.array(_SENTIMENT_NAMES, dtype=object)
 
 
-@lru_cache(maxsize=8192)
+_SENTIMENT_NAMES = ("vader_compound", "vader_pos", "vader_neu", "vader_neg", "vader_min", "vader_max",
+                    "vader_target", "vader_other", "target_share", "target_pos", "target_neg")
+
+
 def _sentiment_row(text: str) -> tuple[float, ...]:
-    sia = sentiment.analyzer()
-    sentences = [text[s:e] for s, e in sentence_spans(text)]
-    compounds = [sia.polarity_scores(s)["compound"] for s in sentences] or [0.0]
-    whole = sentiment.score_sentences(sentences)
-    return (whole.compound, whole.pos, whole.neu, whole.neg, min(compounds), max(compounds))
+    scored = sentiment.sentence_scores(text)
+    sentences = [s for s, _ in scored]
+    compounds = [v["compound"] for _, v in scored] or [0.0]
+    whole = sentiment.score(text)
+    targeted = [_TARGET.search(s) is not None for s in sentences] or [False]
+    on = [c for c, t in zip(compounds, targeted) if t]
+    off = [c for c, t in zip(compounds, targeted) if not t]
+    return (whole.compound, whole.pos, whole.neu, whole.neg, min(compounds), max(compounds),
+            float(np.mean(on)) if on else 0.0, float(np.mean(off)) if off else 0.0, float(np.mean(targeted)),
+            float(sum(c >= 0.05 for c in on)), float(sum(c <= -0.05 for c in on)))
+
+
+_TARGET = re.compile("|".join(p.pattern for p in list(lexicon.means_patterns().values())
+                              + [lexicon.cue_patterns()["intervention"]]), re.IGNORECASE)
 
 
 def make_features(word_ngrams: tuple[int, int] = (1, 2), char_ngrams: tuple[int, int] | None = (2, 5),
                   lexicon_features: bool = True, sentiment_features: bool = True,
                   min_df: int = 2, max_features: int | None = None) -> FeatureUnion:
     """The feature union used by StanceClassifier; each part can be switched off."""
+    word_ngrams = tuple(word_ngrams)  # a list (e.g. from JSON) is fine too
+    char_ngrams = tuple(char_ngrams) if char_ngrams else None
     parts: list[tuple[str, object]] = [
         ("words", Pipeline([("normalize", TextNormalizer()),
                             ("tfidf", TfidfVectorizer(token_pattern=r"\S+", ngram_range=word_ngrams, min_df=min_df,

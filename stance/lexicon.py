@@ -126,6 +126,12 @@ CUES: dict[str, tuple[str, ...]] = {
         r"sovereign(?:ty)?", r"regime change", r"no exit", r"no clear (?:exit|goal|plan|strategy)", r"lessons? of (?:iraq|libya|afghanistan|vietnam)",
         r"failed", r"failure", r"disaster", r"catastroph", r"fuel(?:s|ed|ing)? the (?:war|conflict|fighting)",
     ),
+    # Intervening in general, without naming a means: the target that sentiment is aimed at.
+    "intervention": (
+        r"interven(?:e|es|ed|ing|tion|tions)", r"military (?:action|force|operation|involvement|option)",
+        r"use of force", r"(?:the )?mission", r"operation", r"deployment", r"involvement", r"engagement",
+        r"regime change", r"responsibility to protect", r"r2p", r"coalition", r"peace enforcement",
+    ),
     # Negation words (scope handled in features).
     "negation": (r"not", r"no", r"never", r"neither", r"nor", r"without", r"\w+n't", r"hardly", r"nobody", r"nothing", r"cannot"),
     # Questions and irony markers.

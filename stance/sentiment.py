@@ -58,16 +58,20 @@ def analyzer():
     return SentimentIntensityAnalyzer(lexicon_file="vader_lexicon.txt")
 
 
-def score_sentences(sentences: list[str]) -> Sentiment:
-    """Mean of the sentences' VADER scores, weighted by sentence length."""
+@lru_cache(maxsize=16384)
+def sentence_scores(text: str) -> tuple[tuple[str, dict], ...]:
+    """(sentence, VADER scores) for each sentence of `text`; cached because both the classifier's
+    features and the reported sentiment need them, and VADER is the slowest step we run."""
     sia = analyzer()
+    return tuple((s, sia.polarity_scores(s)) for s in split_sentences(text) if s.strip())
+
+
+def _mean(scored) -> Sentiment:
+    """Mean of sentence scores, weighted by the square root of sentence length."""
     total = 0.0
     acc = {"compound": 0.0, "pos": 0.0, "neu": 0.0, "neg": 0.0}
-    for sentence in sentences:
-        if not sentence.strip():
-            continue
+    for sentence, scores in scored:
         weight = len(sentence.split()) ** 0.5
-        scores = sia.polarity_scores(sentence)
         for key in acc:
             acc[key] += weight * scores[key]
         total += weight
@@ -79,4 +83,4 @@ def score_sentences(sentences: list[str]) -> Sentiment:
 
 def score(text: str) -> Sentiment:
     """VADER sentiment of a paragraph, from its sentences."""
-    return score_sentences(split_sentences(text))
+    return _mean(sentence_scores(text))
