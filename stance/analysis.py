@@ -128,7 +128,7 @@ def analyze_batch(texts: list[str], model=None, evidence: int = 5) -> list[Analy
             results.append(ParagraphResult(
                 i, p.text, p.start, p.end, p.kind, labels[best],
                 {lab: round(float(v), 4) for lab, v in zip(labels, row)}, round(float(row[best]), 4),
-                _sentiment.score(p.text), tuple(why[k]), tuple(means_stances(p.text)),
+                _sentiment.score(p.text), tuple(why[k]), tuple(means_stances(p.text, labels[best])),
                 tuple(find_holders(p.text))))
             k += 1
         out.append(_summarise(results, labels))

@@ -45,7 +45,7 @@ MEANS: dict[str, tuple[str, ...]] = {
                      r"targeting data", r"spy planes", r"intel"),
     "peacekeeping": (r"peace ?keep(?:ing|ers)", r"peace enforcement", r"blue helmets", r"stabili[sz]ation (?:force|mission)",
                      r"protection force", r"monitors", r"observer mission", r"un mission", r"multinational force",
-                     r"security (?:support )?mission", r"mission"),
+                     r"security (?:support )?mission", r"un force", r"(?:un|african union|au|regional|ecowas) (?:troops|force)"),
     "sanctions": (r"sanctions?", r"sanctioned", r"embargo(?:es)?", r"asset freezes?", r"frozen assets",
                   r"travel bans?", r"blacklist(?:ed|ing)?", r"price cap", r"export controls", r"boycott",
                   r"economic pressure", r"maximum pressure", r"penalties", r"isolat(?:e|ion|ing)"),

@@ -54,8 +54,12 @@ def _polarity(text: str, cues: list[tuple[int, int, str, str]], at: int, lo: int
     return polarity, words
 
 
-def means_stances(text: str) -> list[MeansStance]:
-    """Each means named in `text`, with the stance taken toward it and the words that set it."""
+def means_stances(text: str, paragraph_stance: str | None = None) -> list[MeansStance]:
+    """Each means named in `text`, with the stance taken toward it and the words that set it.
+
+    A means with no cue of its own takes `paragraph_stance` (the classifier's label for the whole
+    paragraph) when given: a paragraph that argues for intervening mostly argues for the means it
+    names. In a neutral paragraph every means is neutral, whatever verbs it reports."""
     found = lexicon.find_means(text)
     if not found:
         return []
@@ -70,7 +74,9 @@ def means_stances(text: str) -> list[MeansStance]:
                     continue
                 lo, hi = next(((a, b) for a, b in clauses if a <= hs < b), (s0, e0))
                 got = _polarity(text, cues, hs, lo, hi) or _polarity(text, cues, hs, s0, e0)
-                stance, trigger = got if got else ("neutral", words)
+                stance, trigger = got if got else (paragraph_stance or "neutral", words)
+                if paragraph_stance == "neutral":
+                    stance = "neutral"
                 votes.setdefault(name, []).append((stance, trigger, hs, he))
     results = []
     for name, vs in votes.items():

