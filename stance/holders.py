@@ -13,10 +13,11 @@ from dataclasses import dataclass
 
 from .segment import sentence_spans
 
-_VERBS = (r"said|says|say|told|stated|states|urged|urges|warned|warns|argued|argues|insisted|insists|claimed|"
-          r"claims|added|noted|suggested|suggests|declared|declares|announced|announces|wrote|writes|"
-          r"called for|calls for|maintained|contended|cautioned|demanded|demands|pledged|vowed|believes|"
-          r"believe|thinks|acknowledged|conceded|countered|replied|told reporters")
+_VERBS = (r"said|says|say|told reporters|told|stated|urged|urges|warned|warns|argued|argues|insisted|insists|"
+          r"claimed|claims|added|noted|notes|suggested|suggests|declared|declares|announced|announces|wrote|writes|"
+          r"called for|calls for|cautioned|demanded|demands|pledged|vowed|acknowledged|conceded|countered|replied|"
+          r"informed|denounced|condemned|welcomed|rejected|opposed|endorsed|accused|critici[sz]ed|praised|"
+          r"appealed|objected|reiterated|stressed|emphasi[sz]ed|affirmed|contends|maintains")
 _TITLE = r"(?:Mr|Mrs|Ms|Dr|Gen|Sen|Rep|Gov|Prof|Col|Lt|Adm|Amb)\.?"
 _NAME = r"(?:" + _TITLE + r" )?[A-Z][\w'\u2019.-]*(?:(?: (?:of|de|del|al|bin|van|von|the))? [A-Z][\w'\u2019.-]*){0,5}"
 _ROLE = r"(?:[Tt]he|[Aa]n?|[Oo]ne|[Ss]everal|[Mm]any|[Ss]ome|[Ii]ts|[Tt]heir|[Hh]is|[Hh]er)(?: [a-z][\w'-]*){1,5}"
@@ -33,6 +34,10 @@ _PATTERNS = (
     re.compile(rf"\b(?P<cue>{_VERBS}) (?P<who>{_AFTER})(?=[,.;]| in | on | at | who | that |$)"),
     re.compile(rf"\b(?P<cue>(?i:according to|in the view of|in the words of)) (?P<who>{_ACTOR})"),
 )
+# A sentence that opens with its speaker: "[PLACE, date —] A group of clan elders in the south said ...".
+_DATELINE = r"(?:[A-Z][A-Z .'-]+(?:, [A-Z][a-z]+\.? \d{1,2}(?:, \d{4})?)? (?:\u2014|--|-) )?"
+_SUBJECT = re.compile(rf"{_DATELINE}(?P<who>[A-Z][^,;:\"\u201c\u201d()]{{1,90}}?)(?: (?:on|last|this|late|early) "
+                      rf"[A-Z]?[a-z]+(?: [a-z]+)?)?,? (?P<cue>{_VERBS})\b")
 _PRONOUN = re.compile(rf"\b(?P<who>[Hh]e|[Ss]he|[Tt]hey) (?P<cue>{_VERBS})\b")
 _NOT_ACTORS = frozenset({"he", "she", "they", "we", "i", "you", "it", "this", "that", "there", "which", "who", "what", "and", "but", "so", "the", "a",
                          "report", "the report", "a report", "the study", "a study", "the article"})
@@ -73,6 +78,13 @@ def find_holders(text: str) -> list[Holder]:
                 start = m.start("who") + m.group("who").find(who)
                 if not any(h.start <= start < h.end for h in found.values()):
                     found[start] = Holder(who, m.group("cue"), start, start + len(who))
+        m = _SUBJECT.match(text, lo, hi)
+        if m and len(m.group("who").split()) <= 12:
+            who = _clean(m.group("who"))
+            start = m.start("who")
+            if who.lower() not in _NOT_ACTORS and not any(h.start < start + len(who) and start < h.end
+                                                          for h in found.values()):
+                found[start] = Holder(who, m.group("cue"), start, start + len(who))
     named = sorted(found.values(), key=lambda h: h.start)
     for m in _PRONOUN.finditer(text):
         before = [h for h in named if h.end <= m.start()]
@@ -81,7 +93,10 @@ def find_holders(text: str) -> list[Holder]:
     return sorted(found.values(), key=lambda h: h.start)
 
 
-def main_holder(text: str) -> str:
-    """The holder a one-label summary would credit: the first attributed actor, else the author."""
+def main_holder(text: str, stance: str | None = None) -> str:
+    """The holder a one-label summary would credit: the first attributed actor, else the author.
+    A neutral paragraph voices no stance, so its holder is the author (the codebook's rule)."""
+    if stance == "neutral":
+        return "author"
     holders = find_holders(text)
     return holders[0].holder if holders else "author"

@@ -20,3 +20,9 @@ def test_author_when_nobody_is_quoted():
     assert find_holders("We should send the instructors now.") == []
     assert main_holder("We should send the instructors now.") == "author"
     assert main_holder("Senator Alvarez urged restraint.") == "Senator Alvarez"
+
+
+def test_news_sentence_subject_and_neutral_paragraphs():
+    text = "KIGALI, May 3 \u2014 A group of clan elders in the south said on Sunday that the troops should leave."
+    assert main_holder(text).startswith("A group of clan elders")
+    assert main_holder(text, stance="neutral") == "author"
