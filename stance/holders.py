@@ -70,6 +70,13 @@ def find_holders(text: str) -> list[Holder]:
     """Attributed actors in order of appearance; empty when the author speaks alone."""
     found: dict[int, Holder] = {}
     for lo, hi in sentence_spans(text) or [(0, len(text))]:
+        m = _SUBJECT.match(text, lo, hi)
+        if m and len(m.group("who").split()) <= 12:
+            who = _clean(m.group("who"))
+            start = m.start("who")
+            if who.lower() not in _NOT_ACTORS and not any(h.start < start + len(who) and start < h.end
+                                                          for h in found.values()):
+                found[start] = Holder(who, m.group("cue"), start, start + len(who))
         for pattern in _PATTERNS:
             for m in pattern.finditer(text, lo, hi):
                 who = _clean(m.group("who"))
@@ -78,13 +85,6 @@ def find_holders(text: str) -> list[Holder]:
                 start = m.start("who") + m.group("who").find(who)
                 if not any(h.start <= start < h.end for h in found.values()):
                     found[start] = Holder(who, m.group("cue"), start, start + len(who))
-        m = _SUBJECT.match(text, lo, hi)
-        if m and len(m.group("who").split()) <= 12:
-            who = _clean(m.group("who"))
-            start = m.start("who")
-            if who.lower() not in _NOT_ACTORS and not any(h.start < start + len(who) and start < h.end
-                                                          for h in found.values()):
-                found[start] = Holder(who, m.group("cue"), start, start + len(who))
     named = sorted(found.values(), key=lambda h: h.start)
     for m in _PRONOUN.finditer(text):
         before = [h for h in named if h.end <= m.start()]
