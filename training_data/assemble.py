@@ -22,6 +22,19 @@ HERE = Path(__file__).parent
 WORD = re.compile(r"[a-z0-9']+")
 
 
+_TOPICS = {"sanctions": "sanctions", "arms": "arming", "training": "arming", "funding": "arming",
+           "peacekeeping": "peacekeeping", "humanitarian_aid": "humanitarian", "no_fly_zone": "humanitarian"}
+
+
+def _general_topic(r: dict) -> str:
+    """Principle-level paragraphs ("general") grouped by the kind of intervention they argue about,
+    so that no single key dominates and grouped cross-validation has meaningful groups."""
+    for m in r.get("means", []):
+        if m.get("means") in _TOPICS:
+            return "general_" + _TOPICS[m["means"]]
+    return "general_force"
+
+
 def merge() -> None:
     rows, seen, dropped = [], {}, Counter()
     for part in sorted((HERE / "parts").glob("part_*.jsonl")):
@@ -38,6 +51,8 @@ def merge() -> None:
             r.setdefault("hard", False)
             r.setdefault("hard_type", None)
             r["split"] = split_for(str(r.get("id")))
+            if r.get("crisis") == "general":
+                r["crisis"] = _general_topic(r)
             words = WORD.findall(r["text"].lower())
             if not 20 <= len(words) <= 250:
                 dropped["length"] += 1
