@@ -16,6 +16,7 @@ import numpy as np
 from . import sentiment as _sentiment
 from .holders import find_holders
 from .means import means_stances
+from .classifier import LABELS
 from .segment import PROSE, split_paragraphs
 
 
@@ -116,6 +117,8 @@ def analyze_batch(texts: list[str], model=None, evidence: int = 5) -> list[Analy
     else:
         proba, why = np.zeros((0, len(model.classes_))), []
     labels = [str(c) for c in model.classes_]
+    order = sorted(range(len(labels)), key=lambda i: (LABELS.index(labels[i]) if labels[i] in LABELS else 3, labels[i]))
+    labels, proba = [labels[i] for i in order], proba[:, order]
     out, k = [], 0
     for paras in split:
         results = []

@@ -199,17 +199,17 @@ def learning_curve(texts: list[str], labels: list[str], estimator=None, sizes=(0
 
 # --- plots ---------------------------------------------------------------------------------------
 
-def _pyplot():
+def _figure(size):
+    """A matplotlib Figure not managed by pyplot: saving it never switches the user's backend
+    (which would silently stop inline plots in a notebook)."""
     from ._optional import require
 
-    mpl = require("matplotlib", "plots")
-    mpl.use("Agg")
-    return require("matplotlib.pyplot", "plots")
+    return require("matplotlib.figure", "plots").Figure(figsize=size)
 
 
 def plot_confusion(report: Report, path: str):
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(4, 3.5))
+    fig = _figure((4, 3.5))
+    ax = fig.subplots()
     ax.imshow(np.asarray(report.confusion), cmap="Blues")
     ax.set_xticks(range(len(report.labels)), report.labels)
     ax.set_yticks(range(len(report.labels)), report.labels)
@@ -220,13 +220,12 @@ def plot_confusion(report: Report, path: str):
     ax.set_ylabel("true")
     fig.tight_layout()
     fig.savefig(path, dpi=120)
-    plt.close(fig)
     return path
 
 
 def plot_reliability(report: Report, path: str):
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(4, 4))
+    fig = _figure((4, 4))
+    ax = fig.subplots()
     ax.plot([0, 1], [0, 1], "--", color="grey", label="perfect")
     ax.plot([b["confidence"] for b in report.reliability], [b["accuracy"] for b in report.reliability], "o-",
             label=f"model (ECE {report.ece:.3f})" if report.ece is not None else "model")
@@ -235,13 +234,12 @@ def plot_reliability(report: Report, path: str):
     ax.legend()
     fig.tight_layout()
     fig.savefig(path, dpi=120)
-    plt.close(fig)
     return path
 
 
 def plot_learning_curve(curve: list[dict], path: str):
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(5, 3.5))
+    fig = _figure((5, 3.5))
+    ax = fig.subplots()
     ax.errorbar([c["n_train"] for c in curve], [c["test_f1"] for c in curve], [c["test_f1_std"] for c in curve],
                 marker="o", label="cross-validated")
     ax.plot([c["n_train"] for c in curve], [c["train_f1"] for c in curve], "s--", label="training")
@@ -250,5 +248,4 @@ def plot_learning_curve(curve: list[dict], path: str):
     ax.legend()
     fig.tight_layout()
     fig.savefig(path, dpi=120)
-    plt.close(fig)
     return path

@@ -38,6 +38,9 @@ _PATTERNS = (
 _DATELINE = r"(?:[A-Z][A-Z .'-]+(?:, [A-Z][a-z]+\.? \d{1,2}(?:, \d{4})?)? (?:\u2014|--|-) )?"
 _SUBJECT = re.compile(rf"{_DATELINE}(?P<who>[A-Z][^,;:\"\u201c\u201d()]{{1,90}}?)(?: (?:on|last|this|late|early) "
                       rf"[A-Z]?[a-z]+(?: [a-z]+)?)?,? (?P<cue>{_VERBS})\b")
+# A "subject" holding one of these is a clause, not a name: "Critics will", "Those who".
+_AUX = frozenset("will would did does do has have had is are was were can could may might should must not who "
+                 "which that declined to".split())
 _PRONOUN = re.compile(rf"\b(?P<who>[Hh]e|[Ss]he|[Tt]hey) (?P<cue>{_VERBS})\b")
 _NOT_ACTORS = frozenset({"he", "she", "they", "we", "i", "you", "it", "this", "that", "there", "which", "who", "what", "and", "but", "so", "the", "a",
                          "report", "the report", "a report", "the study", "a study", "the article"})
@@ -71,7 +74,7 @@ def find_holders(text: str) -> list[Holder]:
     found: dict[int, Holder] = {}
     for lo, hi in sentence_spans(text) or [(0, len(text))]:
         m = _SUBJECT.match(text, lo, hi)
-        if m and len(m.group("who").split()) <= 12:
+        if m and len(m.group("who").split()) <= 12 and not _AUX.intersection(m.group("who").lower().split()):
             who = _clean(m.group("who"))
             start = m.start("who")
             if who.lower() not in _NOT_ACTORS and not any(h.start < start + len(who) and start < h.end

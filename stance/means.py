@@ -43,11 +43,13 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _polarity(text: str, cues: list[tuple[int, int, str, str]], at: int, lo: int, hi: int):
-    """Polarity of the cue nearest to `at` within [lo, hi), negation-aware."""
+    """Polarity of the cue nearest to `at` within [lo, hi), negation-aware. A rejection anywhere in
+    the span wins over a recommendation ("troops should come home", "ruled out sending troops")."""
     near = [c for c in cues if lo <= c[0] < hi]
     if not near:
-        return None
-    start, end, words, category = min(near, key=lambda c: (abs(c[0] - at), c[3] != "reject"))
+        negated = _NEGATOR.search(text[max(lo, at - 30):at])
+        return ("oppose", negated.group(0).split()[0]) if negated else None
+    start, end, words, category = min(near, key=lambda c: (c[3] != "reject", abs(c[0] - at)))
     polarity = _POLARITY[category]
     if category != "reject" and _NEGATOR.search(text[max(lo, start - 30):start]):
         polarity = "oppose"

@@ -112,7 +112,7 @@ def save_model(model: StanceClassifier, path: str | os.PathLike) -> Path:
     else:
         import skops.io as sio
 
-        _atomic_write(path, lambda tmp: sio.dump(payload, tmp))
+        _atomic_write(path, lambda tmp: sio.dump(payload, tmp, compression=zipfile.ZIP_DEFLATED))
     return path
 
 

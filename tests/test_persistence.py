@@ -97,7 +97,7 @@ def test_save_is_atomic(fitted, tmp_path, monkeypatch):
     before = path.read_bytes()
     import skops.io as sio
 
-    def crash(obj, file):
+    def crash(obj, file, **kwargs):
         open(file, "wb").write(b"half")
         raise KeyboardInterrupt
 
