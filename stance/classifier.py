@@ -41,7 +41,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
     def __init__(self, C: float = 1.0, loss: str = "logistic", word_ngrams: tuple[int, int] = (1, 2),
                  char_ngrams: tuple[int, int] | None = (2, 5), lexicon_features: bool = True,
                  sentiment_features: bool = True, min_df: int = 2, max_features: int | None = None,
-                 class_weight: str | dict | None = "balanced", calibration: str = "sigmoid", cv: int = 5,
+                 class_weight: str | dict | None = "balanced", calibration: str | None = "sigmoid", cv: int = 5,
                  random_state: int = 0):
         self.C = C
         self.loss = loss
@@ -66,7 +66,9 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
 
     def fit(self, X: Iterable[str], y: Iterable[str]) -> "StanceClassifier":
         texts = _as_list(X)
-        labels = np.asarray(list(y), dtype=object)
+        labels = np.asarray(list(y))
+        if labels.dtype.kind in "US":  # strings stay Python str, as users wrote them
+            labels = labels.astype(object)
         if len(texts) != len(labels):
             raise ValueError(f"got {len(texts)} texts but {len(labels)} labels")
         counts = Counter(labels.tolist())
@@ -78,7 +80,11 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"each class needs at least 2 examples for calibration; too few: {rare}")
         features = make_features(self.word_ngrams, self.char_ngrams, self.lexicon_features,
                                  self.sentiment_features, self.min_df if len(texts) > 50 else 1, self.max_features)
-        model = CalibratedClassifierCV(self._linear_model(), method=self.calibration, cv=folds, ensemble=False)
+        if self.calibration is None and self.loss == "logistic":
+            model = self._linear_model()  # logistic regression's own probabilities
+        else:
+            model = CalibratedClassifierCV(self._linear_model(), method=self.calibration or "sigmoid", cv=folds,
+                                           ensemble=False)
         self.pipeline_ = Pipeline([("features", features), ("model", model)])
         with _one_blas_thread():
             X = features.fit_transform(texts)
@@ -107,7 +113,9 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
 
     def _weights(self) -> np.ndarray:
         """Linear weights averaged over the calibration folds, one row per class."""
-        fitted = [c.estimator for c in self.pipeline_.named_steps["model"].calibrated_classifiers_]
+        model = self.pipeline_.named_steps["model"]
+        fitted = [c.estimator for c in model.calibrated_classifiers_] if hasattr(model, "calibrated_classifiers_") \
+            else [model]
         coef = np.mean([m.coef_ for m in fitted], axis=0)
         if coef.shape[0] == 1:  # binary: one row for the second class
             coef = np.vstack([-coef[0], coef[0]])

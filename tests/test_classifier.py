@@ -38,6 +38,17 @@ def test_other_label_sets(tiny):
     assert set(clf.predict(X)) <= {"FAVOR", "AGAINST", "NONE"}
 
 
+def test_integer_labels_and_proba_cross_val_predict(tiny):
+    from sklearn.model_selection import cross_val_predict
+
+    X, y = tiny
+    codes = [{"support": 1, "oppose": -1, "neutral": 0}[v] for v in y]
+    clf = StanceClassifier(char_ngrams=None, cv=2).fit(X, codes)
+    assert set(clf.predict(X)) <= {-1, 0, 1}
+    proba = cross_val_predict(StanceClassifier(char_ngrams=None, cv=2), X, y, cv=2, method="predict_proba")
+    assert proba.shape == (len(X), 3)
+
+
 def test_explain_names_features_that_push_the_decision(tiny):
     X, y = tiny
     clf = StanceClassifier(char_ngrams=None).fit(X, y)
