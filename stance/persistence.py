@@ -174,30 +174,41 @@ def _check_payload(payload, path: Path) -> StanceClassifier:
 DEFAULT_PARAMS: dict = {}
 
 
-def read_bundled_data() -> tuple[list[str], list[str]]:
+def read_bundled_data() -> tuple[list[str], list[str], list[list[str]]]:
     with gzip.open(BUNDLED_DATA, "rt", encoding="utf-8") as fh:
         rows = [json.loads(line) for line in fh]
-    return [r["text"] for r in rows], [r["stance"] for r in rows]
+    return [r["text"] for r in rows], [r["stance"] for r in rows], [r["means"] for r in rows]
+
+
+def _train_bundle(texts: list[str], labels: list[str], means: list[list[str]], params: dict) -> dict:
+    from .means import MeansDetector
+
+    return {"stance": _strip(StanceClassifier(**params).fit(texts, labels)),
+            "means": MeansDetector().fit(texts, means)}
 
 
 def build_default_model(corpus: str | os.PathLike = "training_data/corpus.jsonl") -> dict:
-    """Train the shipped model on the train split of our corpus; write it, its manifest and the
-    bundled copy of the training texts that lets any install rebuild it. Deterministic."""
+    """Train the shipped models (stance, and which means a paragraph discusses) on the train split of
+    our corpus; write them, their manifest and the bundled copy of the training data that lets any
+    install rebuild them. Deterministic."""
     import joblib
 
     from .data import read_labelled
 
     records = [r for r in read_labelled(corpus) if r.get("split", "train") == "train"]
     texts, labels = [r["text"] for r in records], [r["stance"] for r in records]
-    model = _strip(StanceClassifier(**DEFAULT_PARAMS).fit(texts, labels))
+    means = [sorted({m["means"] for m in r.get("means", [])}) for r in records]
+    bundle = _train_bundle(texts, labels, means, DEFAULT_PARAMS)
     MODELS_DIR.mkdir(exist_ok=True)
-    _atomic_write(DEFAULT_MODEL, lambda tmp: joblib.dump(model, tmp, compress=3))
-    data = "".join(json.dumps({"text": t, "stance": s}, ensure_ascii=False) + "\n" for t, s in zip(texts, labels))
+    _atomic_write(DEFAULT_MODEL, lambda tmp: joblib.dump(bundle, tmp, compress=3))
+    data = "".join(json.dumps({"text": t, "stance": s, "means": m}, ensure_ascii=False) + "\n"
+                   for t, s, m in zip(texts, labels, means))
     _atomic_write(BUNDLED_DATA, lambda tmp: Path(tmp).write_bytes(gzip.compress(data.encode("utf-8"), mtime=0)))
-    manifest = {**versions(), "labels": [str(c) for c in model.classes_], "params": DEFAULT_PARAMS,
+    manifest = {**versions(), "labels": [str(c) for c in bundle["stance"].classes_], "params": DEFAULT_PARAMS,
                 "n_train": len(texts), "sha256": sha256(DEFAULT_MODEL), "data_sha256": sha256(BUNDLED_DATA)}
     manifest.pop("python")
     MANIFEST.write_text(json.dumps(manifest, indent=2) + "\n")
+    clear_cache()
     return manifest
 
 
@@ -214,9 +225,23 @@ def cache_dir() -> Path:
     return base / "stance"
 
 
-@lru_cache(maxsize=1)
 def load_default_model() -> StanceClassifier:
     """The shipped classifier, verified against its recorded SHA-256 (rebuilt once per scikit-learn version)."""
+    return _default_bundle()["stance"]
+
+
+def load_default_means():
+    """The shipped MeansDetector, from the same verified file as the classifier."""
+    return _default_bundle()["means"]
+
+
+def clear_cache() -> None:
+    """Forget the loaded default models (after rebuilding them, or in tests)."""
+    _default_bundle.cache_clear()
+
+
+@lru_cache(maxsize=1)
+def _default_bundle() -> dict:
     import joblib
     import sklearn
 
@@ -230,7 +255,7 @@ def load_default_model() -> StanceClassifier:
     return _rebuilt_default(manifest)
 
 
-def _rebuilt_default(manifest: dict) -> StanceClassifier:
+def _rebuilt_default(manifest: dict) -> dict:
     import joblib
     import sklearn
 
@@ -243,8 +268,7 @@ def _rebuilt_default(manifest: dict) -> StanceClassifier:
     print(f"stance: the shipped model was built with scikit-learn {manifest['scikit-learn']}, you have "
           f"{sklearn.__version__}; rebuilding it from the bundled training data (once) into {cached}",
           file=sys.stderr)
-    texts, labels = read_bundled_data()
-    model = _strip(StanceClassifier(**manifest["params"]).fit(texts, labels))
-    _atomic_write(cached, lambda tmp: joblib.dump(model, tmp, compress=3))
+    bundle = _train_bundle(*read_bundled_data(), manifest["params"])
+    _atomic_write(cached, lambda tmp: joblib.dump(bundle, tmp, compress=3))
     digest_file.write_text(sha256(cached))
-    return model
+    return bundle

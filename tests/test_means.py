@@ -39,3 +39,20 @@ def test_seed_first_paragraph(shared):
     first = [p for p in split_paragraphs(text) if p.kind == "prose"][0]
     got = stances(first.text)
     assert got["logistics"] == "support" and got["ground_troops"] == "oppose"
+
+
+def test_trained_detector_learns_and_keeps_explicit_rare_means():
+    from stance.means import MeansDetector
+
+    texts = ["The council imposed sanctions on the generals.", "Troops were sent to the border town.",
+             "Sanctions on oil exports were tightened.", "More soldiers and troops arrived by road."] * 3
+    labels = [["sanctions"], ["ground_troops"], ["sanctions"], ["ground_troops"]] * 3
+    det = MeansDetector(min_df=1).fit(texts, labels)
+    got = det.predict(["New sanctions were imposed on the bank.", "An airlift of food began on Monday."])
+    assert "sanctions" in got[0]
+    assert "logistics" in got[1]  # never in training, but an explicit mention always counts
+
+
+def test_detected_means_without_a_cue_take_the_paragraph_stance():
+    got = means_stances("Nothing here names a means directly.", "support", frozenset({"diplomacy"}))
+    assert [(m.means, m.stance, m.start) for m in got] == [("diplomacy", "support", -1)]

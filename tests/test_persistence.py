@@ -121,12 +121,12 @@ def test_default_model_is_verified(monkeypatch, tmp_path):
     monkeypatch.setattr(persistence, "MODELS_DIR", fake)
     monkeypatch.setattr(persistence, "MANIFEST", fake / "manifest.json")
     monkeypatch.setattr(persistence, "DEFAULT_MODEL", fake / "default.joblib")
-    persistence.load_default_model.cache_clear()
+    persistence.clear_cache()
     try:
         with pytest.raises(ModelError, match="SHA-256"):
             persistence.load_default_model()
     finally:
-        persistence.load_default_model.cache_clear()
+        persistence.clear_cache()
 
 
 def test_default_model_rebuilds_for_another_sklearn(monkeypatch, tmp_path, capsys):
@@ -141,15 +141,15 @@ def test_default_model_rebuilds_for_another_sklearn(monkeypatch, tmp_path, capsy
     monkeypatch.setattr(persistence, "DEFAULT_MODEL", fake / "default.joblib")
     monkeypatch.setattr(persistence, "BUNDLED_DATA", fake / "training.jsonl.gz")
     monkeypatch.setenv("STANCE_CACHE_DIR", str(tmp_path / "cache"))
-    persistence.load_default_model.cache_clear()
+    persistence.clear_cache()
     try:
         model = persistence.load_default_model()
         assert "rebuilding" in capsys.readouterr().err
         assert list((tmp_path / "cache").glob("*.joblib"))
-        persistence.load_default_model.cache_clear()
+        persistence.clear_cache()
         again = persistence.load_default_model()  # from the cache, silently
         assert "rebuilding" not in capsys.readouterr().err
         text = ["The alliance must send more troops."]
         np.testing.assert_allclose(model.predict_proba(text), again.predict_proba(text))
     finally:
-        persistence.load_default_model.cache_clear()
+        persistence.clear_cache()
