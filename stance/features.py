@@ -160,7 +160,7 @@ def _sentiment_row(text: str) -> tuple[float, ...]:
     sentences = [s for s, _ in scored]
     compounds = [v["compound"] for _, v in scored] or [0.0]
     whole = sentiment.score(text)
-    targeted = [_TARGET.search(s) is not None for s in sentences] or [False]
+    targeted = [_TARGET.search(s.lower()) is not None for s in sentences] or [False]
     on = [c for c, t in zip(compounds, targeted) if t]
     off = [c for c, t in zip(compounds, targeted) if not t]
     return (whole.compound, whole.pos, whole.neu, whole.neg, min(compounds), max(compounds),
@@ -169,7 +169,7 @@ def _sentiment_row(text: str) -> tuple[float, ...]:
 
 
 _TARGET = re.compile("|".join(p.pattern for p in list(lexicon.means_patterns().values())
-                              + [lexicon.cue_patterns()["intervention"]]), re.IGNORECASE)
+                              + [lexicon.cue_patterns()["intervention"]]))
 
 
 def make_features(word_ngrams: tuple[int, int] = (1, 2), char_ngrams: tuple[int, int] | None = (2, 5),

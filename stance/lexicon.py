@@ -140,42 +140,53 @@ CUES: dict[str, tuple[str, ...]] = {
 }
 
 
-def _compile(patterns: tuple[str, ...]) -> re.Pattern[str]:
+def _compile(patterns: tuple[str, ...], flags: int = 0) -> re.Pattern[str]:
     # Longest alternatives first so "ground troops" wins over "troops".
     ordered = sorted(set(patterns), key=len, reverse=True)
     body = "|".join(f"(?:{p})" for p in ordered)
-    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE)
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", flags)
 
 
-@lru_cache(maxsize=None)
-def means_patterns() -> dict[str, re.Pattern[str]]:
-    """Compiled means cues, built once per process."""
-    return {name: _compile(p) for name, p in MEANS.items()}
+@lru_cache(maxsize=2)
+def means_patterns(ignore_case: bool = False) -> dict[str, re.Pattern[str]]:
+    """Compiled means cues, built once per process. The cues are lower case, so matching lower-cased
+    text without IGNORECASE gives the same matches about three times faster."""
+    return {name: _compile(p, re.IGNORECASE if ignore_case else 0) for name, p in MEANS.items()}
 
 
-@lru_cache(maxsize=None)
-def cue_patterns() -> dict[str, re.Pattern[str]]:
+@lru_cache(maxsize=2)
+def cue_patterns(ignore_case: bool = False) -> dict[str, re.Pattern[str]]:
     """Compiled cue categories, built once per process."""
+    flags = re.IGNORECASE if ignore_case else 0
     compiled = {}
     for name, patterns in CUES.items():
         if name == "rhetorical":
-            compiled[name] = re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+            compiled[name] = re.compile("|".join(f"(?:{p})" for p in patterns), flags)
         else:
-            compiled[name] = _compile(patterns)
+            compiled[name] = _compile(patterns, flags)
     return compiled
+
+
+def _folded(text: str) -> tuple[str, bool]:
+    """Lower-cased text, unless lower-casing changes its length (a few non-ASCII letters do), in which
+    case the text itself with case-insensitive patterns, so offsets always point into `text`."""
+    low = text.lower()
+    return (low, False) if len(low) == len(text) else (text, True)
 
 
 def find_cues(text: str) -> dict[str, list[tuple[int, int, str]]]:
     """All cue matches in `text` as (start, end, matched words), by category."""
-    return {name: [(m.start(), m.end(), m.group(0)) for m in pat.finditer(text)]
-            for name, pat in cue_patterns().items()}
+    folded, ignore_case = _folded(text)
+    return {name: [(m.start(), m.end(), text[m.start():m.end()]) for m in pat.finditer(folded)]
+            for name, pat in cue_patterns(ignore_case).items()}
 
 
 def find_means(text: str) -> dict[str, list[tuple[int, int, str]]]:
     """All means matches in `text` as (start, end, matched words), by means."""
+    folded, ignore_case = _folded(text)
     found = {}
-    for name, pat in means_patterns().items():
-        hits = [(m.start(), m.end(), m.group(0)) for m in pat.finditer(text)]
+    for name, pat in means_patterns(ignore_case).items():
+        hits = [(m.start(), m.end(), text[m.start():m.end()]) for m in pat.finditer(folded)]
         if hits:
             found[name] = hits
     return found

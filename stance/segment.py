@@ -144,11 +144,13 @@ def _sentence_tokenizer():
     return PunktSentenceTokenizer(params)
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Sentence (start, end) offsets within `text`."""
+@lru_cache(maxsize=16384)
+def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Sentence (start, end) offsets within `text` (cached: features, sentiment, means and holders
+    all need the sentences of the same paragraph)."""
     if not text.strip():
-        return []
-    return list(_sentence_tokenizer().span_tokenize(text))
+        return ()
+    return tuple(_sentence_tokenizer().span_tokenize(text))
 
 
 def split_sentences(text: str) -> list[str]:
