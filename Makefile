@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test model benchmark clean
+.PHONY: demo test model benchmark notebooks clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,3 +28,7 @@ benchmark: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
+
+# Re-run the notebooks in place (after the shipped model changes), keeping their outputs.
+notebooks: $(STAMP)
+	$(BIN)/python -c "import glob, nbformat; from nbclient import NotebookClient; [nbformat.write(NotebookClient(nbformat.read(p, 4), timeout=300, kernel_name='python3', record_timing=False, resources={'metadata': {'path': 'notebooks'}}).execute(), p) for p in sorted(glob.glob('notebooks/*.ipynb'))]"

@@ -146,10 +146,13 @@ def bench_corpus() -> str:
     rep = score([r["stance"] for r in test], model.predict([r["text"] for r in test]))
     grouped = cross_validate([r["text"] for r in train], [r["stance"] for r in train], k=5,
                              groups=[r["crisis"] for r in train])
+    strat = cross_validate([r["text"] for r in train], [r["stance"] for r in train], k=5)
     table = [["shipped model on the test split", len(test), rep.macro_f1, rep.f_avg]
              + [rep.per_class[c]["f1"] for c in ("support", "oppose", "neutral")],
              ["StanceClassifier(), 5-fold CV grouped by crisis (train split)", len(train), grouped.macro_f1,
-              grouped.f_avg] + [grouped.per_class[c]["f1"] for c in ("support", "oppose", "neutral")]]
+              grouped.f_avg] + [grouped.per_class[c]["f1"] for c in ("support", "oppose", "neutral")],
+             ["StanceClassifier(), stratified 5-fold CV (train split)", len(train), strat.macro_f1, strat.f_avg]
+             + [strat.per_class[c]["f1"] for c in ("support", "oppose", "neutral")]]
     return ("### Our corpus (training_data/corpus.jsonl)\n\n"
             + md_table(["evaluation", "n", "macro-F1", "F_avg", "F1 support", "F1 oppose", "F1 neutral"], table))
 

@@ -211,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         args.func(args)
-    except (Failure, DataError, ModelError, FileNotFoundError) as exc:
+    except (Failure, DataError, ModelError, FileNotFoundError, ValueError) as exc:
         print(f"stance: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

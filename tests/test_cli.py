@@ -104,6 +104,13 @@ def test_train_with_other_columns_and_errors(capsys, tmp_path):
     assert code == 1 and "line 2: missing column 'text'" in err
 
 
+def test_train_on_a_single_class_fails_cleanly(capsys, tmp_path):
+    src = tmp_path / "one.csv"
+    src.write_text("text,stance\nSend troops now please.,support\nArm them at once.,support\n", encoding="utf-8")
+    code, _, err = run(capsys, "train", str(src), "--out", str(tmp_path / "m.skops"))
+    assert code == 1 and "two classes" in err and "Traceback" not in err
+
+
 def test_untrusted_model_refused(capsys, tmp_path):
     evil = tmp_path / "evil.pkl"
     evil.write_bytes(b"\x80\x04not really a model")
