@@ -324,6 +324,9 @@ def main() -> None:
         text += f"\n\n({name}: {time.perf_counter() - start:.0f} s)\n"
         print(text, flush=True)
         parts.append(text)
+    scale = ROOT / "benchmarks" / "SCALE.md"
+    if scale.is_file():
+        parts.append("\n(From the last run of `python benchmarks/scale.py`:)\n" + scale.read_text(encoding="utf-8"))
     args.out.write_text("\n".join(parts), encoding="utf-8")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"wrote {args.out} (this process peaked at {peak:.0f} MB)")

@@ -1,5 +1,6 @@
 """Scale benchmark for `stance batch`: throughput with 1 and 2 processes, memory as the corpus
-grows, and the cost of a resume. Appends its table to benchmarks/RESULTS.md.
+grows, and the cost of a resume. Writes benchmarks/SCALE.md (which benchmarks/run.py copies into
+RESULTS.md).
 
     python benchmarks/scale.py                 # 200,000 paragraphs (about 10-20 minutes on 2 cores)
     python benchmarks/scale.py --paragraphs 20000
@@ -85,13 +86,16 @@ def run_batch(src: Path, out: Path, jobs: int, kill_after: float | None = None) 
 
 
 def paragraphs_in(out: Path) -> int:
-    return sum(1 for _ in out.open(encoding="utf-8")) if out.exists() else 0
+    """Prose paragraphs written (each article also has a title row, which is not counted)."""
+    if not out.exists():
+        return 0
+    return sum(json.loads(line)["kind"] == "prose" for line in out.open(encoding="utf-8"))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--paragraphs", type=int, default=200_000)
-    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "RESULTS.md")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "SCALE.md")
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -131,8 +135,7 @@ def main() -> None:
             + "\n\nResume after `kill -9` half way (20,000 paragraphs, --jobs 2):\n\n| step | time | result |\n"
               "|---|---|---|\n" + "\n".join("| " + " | ".join(r) + " |" for r in resume) + "\n")
     print(text)
-    with open(args.out, "a", encoding="utf-8") as fh:
-        fh.write(text)
+    args.out.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

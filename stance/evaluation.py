@@ -207,6 +207,16 @@ def _figure(size):
     return require("matplotlib.figure", "plots").Figure(figsize=size)
 
 
+def _finish(fig, ax, xlabel: str, ylabel: str, path: str, legend: bool = True) -> str:
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if legend:
+        ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    return path
+
+
 def plot_confusion(report: Report, path: str):
     fig = _figure((4, 3.5))
     ax = fig.subplots()
@@ -216,11 +226,7 @@ def plot_confusion(report: Report, path: str):
     for i, row in enumerate(report.confusion):
         for j, v in enumerate(row):
             ax.text(j, i, str(v), ha="center", va="center")
-    ax.set_xlabel("predicted")
-    ax.set_ylabel("true")
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    return path
+    return _finish(fig, ax, "predicted", "true", path, legend=False)
 
 
 def plot_reliability(report: Report, path: str):
@@ -229,12 +235,7 @@ def plot_reliability(report: Report, path: str):
     ax.plot([0, 1], [0, 1], "--", color="grey", label="perfect")
     ax.plot([b["confidence"] for b in report.reliability], [b["accuracy"] for b in report.reliability], "o-",
             label=f"model (ECE {report.ece:.3f})" if report.ece is not None else "model")
-    ax.set_xlabel("confidence")
-    ax.set_ylabel("accuracy")
-    ax.legend()
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    return path
+    return _finish(fig, ax, "confidence", "accuracy", path)
 
 
 def plot_learning_curve(curve: list[dict], path: str):
@@ -243,9 +244,4 @@ def plot_learning_curve(curve: list[dict], path: str):
     ax.errorbar([c["n_train"] for c in curve], [c["test_f1"] for c in curve], [c["test_f1_std"] for c in curve],
                 marker="o", label="cross-validated")
     ax.plot([c["n_train"] for c in curve], [c["train_f1"] for c in curve], "s--", label="training")
-    ax.set_xlabel("training paragraphs")
-    ax.set_ylabel("macro-F1")
-    ax.legend()
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    return path
+    return _finish(fig, ax, "training paragraphs", "macro-F1", path)
