@@ -61,7 +61,7 @@ def _tree_rss_kb(root: int) -> int:
 def run_batch(src: Path, out: Path, jobs: int, kill_after: float | None = None) -> dict:
     cmd = [sys.executable, "-m", "stance", "batch", str(src), str(out), "--jobs", str(jobs), "--no-progress"]
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True, cwd=ROOT, start_new_session=True)
     peak = 0
     done = threading.Event()
 
@@ -77,7 +77,7 @@ def run_batch(src: Path, out: Path, jobs: int, kill_after: float | None = None) 
         try:
             proc.wait(timeout=kill_after)
         except subprocess.TimeoutExpired:
-            os.kill(proc.pid, signal.SIGKILL)
+            os.killpg(proc.pid, signal.SIGKILL)  # the batch process and its workers, as a crash would
     _, err = proc.communicate()
     done.set()
     sampler.join()

@@ -14,9 +14,9 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from . import sentiment as _sentiment
+from .classifier import LABELS
 from .holders import find_holders
 from .means import means_stances
-from .classifier import LABELS
 from .segment import PROSE, split_paragraphs
 
 

@@ -9,6 +9,7 @@ contribution of each feature is just its value times its weight.
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 from typing import Iterable
 
 import numpy as np
@@ -152,7 +153,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             explained.append([(str(names[idx[j]]), round(float(contrib[j]), 4)) for j in order if contrib[j] > 0])
         return proba, explained
 
-    def save(self, path) -> "Path":
+    def save(self, path) -> Path:
         """Save to `path` (skops by default; .joblib/.pkl for a faster file that loads only with trust=True)."""
         from .persistence import save_model
 

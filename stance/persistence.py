@@ -27,7 +27,7 @@ import zipfile
 from functools import lru_cache
 from pathlib import Path
 
-from .classifier import LABELS, StanceClassifier
+from .classifier import StanceClassifier
 
 MODELS_DIR = Path(__file__).parent / "models"
 MANIFEST = MODELS_DIR / "manifest.json"
