@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
+from threadpoolctl import threadpool_limits
 
 from . import lexicon
 from .segment import sentence_spans
@@ -103,14 +104,16 @@ class MeansDetector(ClassifierMixin, BaseEstimator):
 
     Word n-grams catch what a cue list misses ("the 82nd Airborne", "boots", "a naval task force");
     on our corpus's test split it lifts detection micro-F1 from 0.58 (lexicon alone) to about 0.73.
+    The n-grams are hashed rather than kept in a vocabulary: the model then loads in milliseconds
+    instead of a tenth of a second (a vocabulary is a large Python dict), for about 0.015 of F1.
     """
 
-    def __init__(self, C: float = 3.0, min_df: int = 2):
+    def __init__(self, C: float = 3.0, n_features: int = 2**15):
         self.C = C
-        self.min_df = min_df
+        self.n_features = n_features
 
     def fit(self, X, y) -> "MeansDetector":
-        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
         from sklearn.linear_model import LogisticRegression
         from sklearn.multiclass import OneVsRestClassifier
         from sklearn.pipeline import make_pipeline
@@ -120,9 +123,12 @@ class MeansDetector(ClassifierMixin, BaseEstimator):
         Y = self.binarizer_.fit_transform([list(means) for means in y])
         self.classes_ = self.binarizer_.classes_
         self.pipeline_ = make_pipeline(
-            TfidfVectorizer(ngram_range=(1, 2), min_df=self.min_df, sublinear_tf=True, dtype=np.float32),
+            HashingVectorizer(ngram_range=(1, 2), n_features=self.n_features, alternate_sign=False, norm=None,
+                              dtype=np.float32),
+            TfidfTransformer(sublinear_tf=True),
             OneVsRestClassifier(LogisticRegression(C=self.C, max_iter=2000, class_weight="balanced")))
-        self.pipeline_.fit(list(X), Y)
+        with threadpool_limits(limits=1, user_api="blas"):
+            self.pipeline_.fit(list(X), Y)
         return self
 
     #: Means too rare in our corpus for the model to learn well: an explicit mention always counts

@@ -92,6 +92,9 @@ def _atomic_write(path: Path, write) -> None:
         write(tmp)
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes files private; a saved model is an ordinary file
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
@@ -200,7 +203,7 @@ def build_default_model(corpus: str | os.PathLike = "training_data/corpus.jsonl"
     means = [sorted({m["means"] for m in r.get("means", [])}) for r in records]
     bundle = _train_bundle(texts, labels, means, DEFAULT_PARAMS)
     MODELS_DIR.mkdir(exist_ok=True)
-    _atomic_write(DEFAULT_MODEL, lambda tmp: joblib.dump(bundle, tmp, compress=3))
+    _atomic_write(DEFAULT_MODEL, lambda tmp: joblib.dump(bundle, tmp))  # uncompressed: loads faster
     data = "".join(json.dumps({"text": t, "stance": s, "means": m}, ensure_ascii=False) + "\n"
                    for t, s, m in zip(texts, labels, means))
     _atomic_write(BUNDLED_DATA, lambda tmp: Path(tmp).write_bytes(gzip.compress(data.encode("utf-8"), mtime=0)))

@@ -144,7 +144,7 @@ def _sentence_tokenizer():
     return PunktSentenceTokenizer(params)
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     """Sentence (start, end) offsets within `text` (cached: features, sentiment, means and holders
     all need the sentences of the same paragraph)."""

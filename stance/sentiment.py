@@ -58,7 +58,7 @@ def analyzer():
     return SentimentIntensityAnalyzer(lexicon_file="vader_lexicon.txt")
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def sentence_scores(text: str) -> tuple[tuple[str, dict], ...]:
     """(sentence, VADER scores) for each sentence of `text`; cached because both the classifier's
     features and the reported sentiment need them, and VADER is the slowest step we run."""

@@ -47,7 +47,7 @@ def test_trained_detector_learns_and_keeps_explicit_rare_means():
     texts = ["The council imposed sanctions on the generals.", "Troops were sent to the border town.",
              "Sanctions on oil exports were tightened.", "More soldiers and troops arrived by road."] * 3
     labels = [["sanctions"], ["ground_troops"], ["sanctions"], ["ground_troops"]] * 3
-    det = MeansDetector(min_df=1).fit(texts, labels)
+    det = MeansDetector().fit(texts, labels)
     got = det.predict(["New sanctions were imposed on the bank.", "An airlift of food began on Monday."])
     assert "sanctions" in got[0]
     assert "logistics" in got[1]  # never in training, but an explicit mention always counts
