@@ -147,9 +147,12 @@ def _finished_ids(output: Path, errors: Path) -> set:
         return done
     rows = _read_rows(output)
     counts: dict[str, int] = {}
+    expected: dict[str, int] = {}
     for r in rows:
-        counts[str(r["id"])] = counts.get(str(r["id"]), 0) + 1
-    complete = {k for k in counts if any(str(r["id"]) == k and int(r["n_paragraphs"]) == counts[k] for r in rows)}
+        key = str(r["id"])
+        counts[key] = counts.get(key, 0) + 1
+        expected[key] = int(r["n_paragraphs"])
+    complete = {k for k, n in counts.items() if n == expected[k]}
     if len(complete) != len(counts) or _has_partial_tail(output):
         keep = [r for r in rows if str(r["id"]) in complete]
         tmp = output.with_suffix(output.suffix + ".tmp")
