@@ -105,7 +105,9 @@ def analyze(text: str, model=None, evidence: int = 5) -> Analysis:
 
 
 def analyze_batch(texts: list[str], model=None, evidence: int = 5) -> list[Analysis]:
-    """analyze() over several texts with one model call, which is much faster than one call each."""
+    """analyze() over several texts with one model call, which is much faster than one call each.
+    `model` decides the stance; which means a paragraph discusses always comes from the shipped
+    MeansDetector."""
     from .persistence import load_default_means, load_default_model
 
     model = model if model is not None else load_default_model()
