@@ -208,3 +208,33 @@ def validate_corpus(path: str | os.PathLike, shingle: int = 10, check_balance: b
             if c / total > 0.05:
                 problems.append(f"{path}: crisis {crisis!r} is {c / total:.1%} of the corpus (maximum 5%)")
     return problems
+
+
+def validate_claims(path: str | os.PathLike, max_words: int = 25) -> list[str]:
+    """Problems in a file of short labelled claims (id, text, stance, crisis), one message per line."""
+    problems: list[str] = []
+    seen: dict[str, int] = {}
+    texts: dict[str, int] = {}
+    try:
+        records = list(read_records(path))
+    except DataError as exc:
+        return [str(exc)]
+    for n, r in records:
+        where = f"{path}, line {n}"
+        missing = [f for f in ("id", "text", "stance", "crisis") if f not in r]
+        if missing:
+            problems.append(f"{where}: missing field(s) {', '.join(missing)}")
+            continue
+        if r["id"] in seen:
+            problems.append(f"{where}: duplicated id {r['id']!r} (first on line {seen[r['id']]})")
+        seen[r["id"]] = n
+        if r["stance"] not in LABELS:
+            problems.append(f"{where}: stance {r['stance']!r} is not one of {LABELS}")
+        words = _WORD.findall(str(r["text"]).lower())
+        if not 3 <= len(words) <= max_words:
+            problems.append(f"{where}: {len(words)} words, outside 3-{max_words}")
+        key = " ".join(words)
+        if key in texts:
+            problems.append(f"{where}: same text as line {texts[key]}")
+        texts[key] = n
+    return problems

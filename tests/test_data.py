@@ -83,3 +83,24 @@ def test_validator_catches_problems(tmp_path):
 def test_real_corpus_passes_its_validator():
     problems = validate_corpus(CORPUS)
     assert problems == []
+
+
+def test_claims_files_pass_their_validator():
+    from pathlib import Path
+
+    from stance.data import validate_claims
+
+    files = sorted((Path(CORPUS).parent / "claims").glob("claims_*.jsonl"))
+    assert files, "no claims files"
+    for path in files:
+        assert validate_claims(path) == []
+
+
+def test_claims_validator_catches_problems(tmp_path):
+    from stance.data import validate_claims
+
+    rows = [{"id": "x-1", "text": "Arm them now, all of them.", "stance": "support", "crisis": "general"},
+            {"id": "x-1", "text": "Too short", "stance": "maybe", "crisis": "general"}]
+    path = write(tmp_path / "c.jsonl", "".join(json.dumps(r) + "\n" for r in rows))
+    joined = "\n".join(validate_claims(path))
+    assert "line 2: duplicated id 'x-1'" in joined and "line 2: stance 'maybe'" in joined and "2 words" in joined
