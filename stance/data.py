@@ -157,18 +157,9 @@ def validate_corpus(path: str | os.PathLike, shingle: int = 10, check_balance: b
         return [str(exc)]
     for n, r in records:
         where = f"{path}, line {n}"
-        missing = [f for f in FIELDS if f not in r]
-        if missing:
-            problems.append(f"{where}: missing field(s) {', '.join(missing)}")
+        words = _check_record(n, where, r, FIELDS, ids, texts, 20, 250, problems)
+        if words is None:
             continue
-        if not isinstance(r["text"], str) or not r["text"].strip():
-            problems.append(f"{where}: empty text")
-            continue
-        if r["id"] in ids:
-            problems.append(f"{where}: duplicated id {r['id']!r} (first on line {ids[r['id']]})")
-        ids[r["id"]] = n
-        if r["stance"] not in LABELS:
-            problems.append(f"{where}: stance {r['stance']!r} is not one of {LABELS}")
         if r["genre"] not in GENRES:
             problems.append(f"{where}: genre {r['genre']!r} is not one of the codebook's genres")
         if r["frame"] not in FRAMES:
@@ -183,13 +174,6 @@ def validate_corpus(path: str | os.PathLike, shingle: int = 10, check_balance: b
             problems.append(f"{where}: means must be a list of {{means, stance}} with known values")
         if not isinstance(r["holder"], str) or not r["holder"].strip():
             problems.append(f"{where}: holder must be 'author' or the actor's name")
-        words = _WORD.findall(r["text"].lower())
-        if not 20 <= len(words) <= 250:
-            problems.append(f"{where}: {len(words)} words, outside 20-250")
-        key = " ".join(words)
-        if key in texts:
-            problems.append(f"{where}: same text as line {texts[key]}")
-        texts[key] = n
         for i in range(len(words) - shingle + 1):
             gram = tuple(words[i:i + shingle])
             first = shingles.setdefault(gram, n)
@@ -220,21 +204,32 @@ def validate_claims(path: str | os.PathLike, max_words: int = 25) -> list[str]:
     except DataError as exc:
         return [str(exc)]
     for n, r in records:
-        where = f"{path}, line {n}"
-        missing = [f for f in ("id", "text", "stance", "crisis") if f not in r]
-        if missing:
-            problems.append(f"{where}: missing field(s) {', '.join(missing)}")
-            continue
-        if r["id"] in seen:
-            problems.append(f"{where}: duplicated id {r['id']!r} (first on line {seen[r['id']]})")
-        seen[r["id"]] = n
-        if r["stance"] not in LABELS:
-            problems.append(f"{where}: stance {r['stance']!r} is not one of {LABELS}")
-        words = _WORD.findall(str(r["text"]).lower())
-        if not 3 <= len(words) <= max_words:
-            problems.append(f"{where}: {len(words)} words, outside 3-{max_words}")
-        key = " ".join(words)
-        if key in texts:
-            problems.append(f"{where}: same text as line {texts[key]}")
-        texts[key] = n
+        _check_record(n, f"{path}, line {n}", r, ("id", "text", "stance", "crisis"), seen, texts, 3, max_words,
+                      problems)
     return problems
+
+
+def _check_record(n: int, where: str, r: dict, fields, ids: dict, texts: dict, min_words: int, max_words: int,
+                  problems: list[str]) -> list[str] | None:
+    """Checks every labelled file shares: fields, text, unique id and text, label, length. Returns the
+    text's words, or None when the record is too broken to check further."""
+    missing = [f for f in fields if f not in r]
+    if missing:
+        problems.append(f"{where}: missing field(s) {', '.join(missing)}")
+        return None
+    if not isinstance(r["text"], str) or not r["text"].strip():
+        problems.append(f"{where}: empty text")
+        return None
+    if r["id"] in ids:
+        problems.append(f"{where}: duplicated id {r['id']!r} (first on line {ids[r['id']]})")
+    ids[r["id"]] = n
+    if r["stance"] not in LABELS:
+        problems.append(f"{where}: stance {r['stance']!r} is not one of {LABELS}")
+    words = _WORD.findall(r["text"].lower())
+    if not min_words <= len(words) <= max_words:
+        problems.append(f"{where}: {len(words)} words, outside {min_words}-{max_words}")
+    key = " ".join(words)
+    if key in texts:
+        problems.append(f"{where}: same text as line {texts[key]}")
+    texts[key] = n
+    return words
