@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from sklearn.base import clone
 
-from stance.features import LexiconFeatures, SentimentFeatures, TextNormalizer, make_features, normalize
+from stance.features import CharNgramTfidf, LexiconFeatures, SentimentFeatures, TextNormalizer, make_features, normalize
 
 
 def test_negation_scope_and_stemming():
@@ -52,3 +52,22 @@ def test_parts_can_be_switched_off(tiny):
     names = make_features(char_ngrams=None, sentiment_features=False, min_df=1).fit(texts).get_feature_names_out()
     assert not any(n.startswith(("chars__", "sentiment__")) for n in names)
     assert np.all([n.startswith(("words__", "lexicon__")) for n in names])
+
+
+def test_char_ngrams_match_sklearns_char_wb_vectorizer(corpus):
+    """CharNgramTfidf only changes how transform is computed (word by word, cached)."""
+    import pickle
+
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    texts = [r["text"] for r in corpus[:1500]]
+    unseen = [r["text"] for r in corpus[1500:2000]] + ["a", "", "I  am\tHERE\n ok", "\u00e9 \u00fc \U0001F642 x", "ab"]
+    params = dict(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True, dtype=np.float32)
+    ours, theirs = CharNgramTfidf(**params).fit(texts), TfidfVectorizer(**params).fit(texts)
+    for batch in (unseen, unseen[::-1]):  # the second pass reads the word cache
+        A, B = ours.transform(batch), theirs.transform(batch)
+        assert A.shape == B.shape and A.dtype == B.dtype
+        assert abs(A - B).max() < 1e-6 and A.nnz == B.nnz
+    assert "_word_columns" not in pickle.loads(pickle.dumps(ours)).__dict__
+    assert (ours.get_feature_names_out() == theirs.get_feature_names_out()).all()
+    assert clone(ours).get_params() == ours.get_params()

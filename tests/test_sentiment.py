@@ -31,3 +31,23 @@ def test_scores_are_consistent():
     s = sentiment.score("War is terrible. Peace is good.")
     assert abs(s.pos + s.neu + s.neg - 1) < 0.01
     assert sentiment.score("").label == "neutral"
+
+
+EDGE_CASES = ['"Peace," he said!!!', "WAR is BAD!?!", ":) great -- really?", "don't, won't; can't!", "'quoted' words...",
+              "hello!!!! world??", "a", "", "!!! ... ,,,", '"Not good."', "kind of nice", "(brackets) [and] {braces}",
+              "The strikes were, frankly, a disaster.", "NOT good at all, but the aid helped?"]
+
+
+def test_faster_vader_gives_nltks_scores_exactly(corpus):
+    """Our analyzer only changes how nltk's SentiText finds words glued to punctuation."""
+    from nltk.sentiment.vader import SentimentIntensityAnalyzer
+
+    from stance.segment import split_sentences
+
+    fast = sentiment.analyzer()
+    assert type(fast) is not SentimentIntensityAnalyzer  # the faster path is in use with this nltk
+    stock = SentimentIntensityAnalyzer(lexicon_file="vader_lexicon.txt")
+    sentences = [s for r in corpus[::5] for s in split_sentences(r["text"])] + EDGE_CASES
+    assert len(sentences) > 5000
+    mismatched = [s for s in sentences if fast.polarity_scores(s) != stock.polarity_scores(s)]
+    assert mismatched == []
