@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 
 import stance  # noqa: E402
-from stance.data import read_labelled  # noqa: E402
+from stance.data import read_labelled, split_for  # noqa: E402
 from stance.evaluation import cross_validate, f_avg, score  # noqa: E402
 
 CORPUS = ROOT / "training_data" / "corpus.jsonl"
@@ -153,6 +153,12 @@ def bench_corpus() -> str:
               grouped.f_avg] + [grouped.per_class[c]["f1"] for c in ("support", "oppose", "neutral")],
              ["StanceClassifier(), stratified 5-fold CV (train split)", len(train), strat.macro_f1, strat.f_avg]
              + [strat.per_class[c]["f1"] for c in ("support", "oppose", "neutral")]]
+    claims = [r for path in sorted(CORPUS.parent.glob("claims/claims_*.jsonl")) for r in read_labelled(path)
+              if split_for(r["id"]) == "test"]
+    if claims:
+        short = score([r["stance"] for r in claims], model.predict([r["text"] for r in claims]))
+        table.append(["shipped model on held-out short claims (5-19 words)", len(claims), short.macro_f1,
+                      short.f_avg] + [short.per_class[c]["f1"] for c in ("support", "oppose", "neutral")])
     return ("### Our corpus (training_data/corpus.jsonl)\n\n"
             + md_table(["evaluation", "n", "macro-F1", "F_avg", "F1 support", "F1 oppose", "F1 neutral"], table))
 

@@ -233,8 +233,10 @@ class CharNgramTfidf(TfidfVectorizer):
 
 def make_features(word_ngrams: tuple[int, int] = (1, 2), char_ngrams: tuple[int, int] | None = (2, 5),
                   lexicon_features: bool = True, sentiment_features: bool = True,
-                  min_df: int = 2, max_features: int | None = None) -> FeatureUnion:
-    """The feature union used by StanceClassifier; each part can be switched off."""
+                  min_df: int = 2, max_features: int | None = None, lexicon_weight: float = 0.5) -> FeatureUnion:
+    """The feature union used by StanceClassifier; each part can be switched off. `lexicon_weight`
+    scales the lexicon and sentiment columns against the n-grams (one penalty fits all columns, so
+    the weight sets how much the model may lean on our hand-made cues)."""
     word_ngrams = tuple(word_ngrams)  # a list (e.g. from JSON) is fine too
     char_ngrams = tuple(char_ngrams) if char_ngrams else None
     parts: list[tuple[str, object]] = [
@@ -251,4 +253,5 @@ def make_features(word_ngrams: tuple[int, int] = (1, 2), char_ngrams: tuple[int,
         parts.append(("lexicon", LexiconFeatures()))
     if sentiment_features:
         parts.append(("sentiment", SentimentFeatures()))
-    return FeatureUnion(parts)
+    weights = {name: lexicon_weight for name, _ in parts if name in ("lexicon", "sentiment")}
+    return FeatureUnion(parts, transformer_weights=weights or None)

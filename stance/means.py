@@ -88,10 +88,11 @@ def means_stances(text: str, paragraph_stance: str | None = None,
                 stance, trigger = got if got else (paragraph_stance or "neutral", words)
                 if paragraph_stance == "neutral":
                     stance = "neutral"
-                votes.setdefault(name, []).append((stance, trigger, hs, he))
+                votes.setdefault(name, []).append((stance, trigger, hs, he, got is not None))
     results = []
     for name, vs in votes.items():
-        decided = [v for v in vs if v[0] != "neutral"]
+        # Mentions with a cue of their own decide; the paragraph's label only fills in when none has one.
+        decided = [v for v in vs if v[0] != "neutral" and v[4]] or [v for v in vs if v[0] != "neutral"]
         pick = _majority(decided) if decided else vs[0]
         results.append(MeansStance(name, pick[0], pick[1], pick[2], pick[3]))
     for name in sorted(set(detected or ()) - set(votes)):

@@ -178,30 +178,40 @@ def _check_payload(payload, path: Path) -> StanceClassifier:
 DEFAULT_PARAMS: dict = {}
 
 
-def read_bundled_data() -> tuple[list[str], list[str], list[list[str]]]:
+def read_bundled_data() -> tuple[list[str], list[str], list[list[str] | None]]:
+    """Texts, labels and means annotations (None where a row has none) the shipped models learned from."""
     with gzip.open(BUNDLED_DATA, "rt", encoding="utf-8") as fh:
         rows = [json.loads(line) for line in fh]
     return [r["text"] for r in rows], [r["stance"] for r in rows], [r["means"] for r in rows]
 
 
-def _train_bundle(texts: list[str], labels: list[str], means: list[list[str]], params: dict) -> dict:
+def _train_bundle(texts: list[str], labels: list[str], means: list[list[str] | None], params: dict) -> dict:
     from .means import MeansDetector
 
+    annotated = [(t, m) for t, m in zip(texts, means) if m is not None]  # short claims carry no means
     return {"stance": _strip(StanceClassifier(**params).fit(texts, labels)),
-            "means": MeansDetector().fit(texts, means)}
+            "means": MeansDetector().fit([t for t, _ in annotated], [m for _, m in annotated])}
 
 
-def build_default_model(corpus: str | os.PathLike = "training_data/corpus.jsonl") -> dict:
+def build_default_model(corpus: str | os.PathLike = "training_data/corpus.jsonl",
+                        claims: str = "training_data/claims/claims_*.jsonl") -> dict:
     """Train the shipped models (stance, and which means a paragraph discusses) on the train split of
-    our corpus; write them, their manifest and the bundled copy of the training data that lets any
-    install rebuild them. Deterministic."""
+    our corpus plus the train split of our short claims (which teach one-sentence inputs); write them,
+    their manifest and the bundled copy of the training data that lets any install rebuild them.
+    Deterministic."""
+    import glob
+
     import joblib
 
-    from .data import read_labelled
+    from .data import read_labelled, split_for
 
     records = [r for r in read_labelled(corpus) if r.get("split", "train") == "train"]
-    texts, labels = [r["text"] for r in records], [r["stance"] for r in records]
     means = [sorted({m["means"] for m in r.get("means", [])}) for r in records]
+    for path in sorted(glob.glob(claims)):
+        short = [r for r in read_labelled(path) if split_for(r["id"]) == "train"]
+        records += short
+        means += [None] * len(short)
+    texts, labels = [r["text"] for r in records], [r["stance"] for r in records]
     bundle = _train_bundle(texts, labels, means, DEFAULT_PARAMS)
     MODELS_DIR.mkdir(exist_ok=True)
     _atomic_write(DEFAULT_MODEL, lambda tmp: joblib.dump(bundle, tmp))  # uncompressed: loads faster

@@ -35,7 +35,8 @@ def test_scores_are_consistent():
 
 EDGE_CASES = ['"Peace," he said!!!', "WAR is BAD!?!", ":) great -- really?", "don't, won't; can't!", "'quoted' words...",
               "hello!!!! world??", "a", "", "!!! ... ,,,", '"Not good."', "kind of nice", "(brackets) [and] {braces}",
-              "The strikes were, frankly, a disaster.", "NOT good at all, but the aid helped?"]
+              "The strikes were, frankly, a disaster.", "NOT good at all, but the aid helped?", " ", "xx yy", "(:",
+              "x :)", "GOOD!!!", "The convoy left at dawn."]
 
 
 def test_faster_vader_gives_nltks_scores_exactly(corpus):
