@@ -71,3 +71,11 @@ def test_char_ngrams_match_sklearns_char_wb_vectorizer(corpus):
     assert "_word_columns" not in pickle.loads(pickle.dumps(ours)).__dict__
     assert (ours.get_feature_names_out() == theirs.get_feature_names_out()).all()
     assert clone(ours).get_params() == ours.get_params()
+
+
+def test_hashtags_are_split_into_words_for_the_word_ngrams():
+    from stance.features import split_hashtags
+
+    assert split_hashtags("Yes #NoFlyZoneNow and #G20Summit, #nato") == "Yes No Fly Zone Now and G 20 Summit, nato"
+    assert split_hashtags("no tags here") == "no tags here"
+    assert "zone_neg" in normalize("#NotANoFlyZone").split()  # negation inside a hashtag still scopes
