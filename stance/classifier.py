@@ -37,11 +37,12 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
     """Paragraph -> support / oppose / neutral, with calibrated probabilities.
 
     Any label set works (e.g. SemEval's FAVOR/AGAINST/NONE); ours is ``LABELS``. `lexicon_weight`
-    scales our lexicon and sentiment features against the n-grams: 0.5 scored best on held-out crises
-    of our corpus and on its test split (1.0 and 0.25 were close behind; see benchmarks/RESULTS.md).
+    scales our lexicon and sentiment features against the n-grams. Under 5-fold CV grouped by crisis
+    on our train split, 1.0 / 0.5 / 0.25 gave macro-F1 0.801 / 0.805 / 0.812, and on the third-party
+    dev set 0.565 / 0.574 / 0.555; 0.5 is the compromise (SemEval-2016: 68.9 / 69.1 / 68.2).
     """
 
-    def __init__(self, C: float = 1.0, loss: str = "logistic", word_ngrams: tuple[int, int] = (1, 2),
+    def __init__(self, C: float = 1.0, *, loss: str = "logistic", word_ngrams: tuple[int, int] = (1, 2),
                  char_ngrams: tuple[int, int] | None = (2, 5), lexicon_features: bool = True,
                  sentiment_features: bool = True, lexicon_weight: float = 0.5, min_df: int = 2,
                  max_features: int | None = None, class_weight: str | dict | None = "balanced",
@@ -59,6 +60,10 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self.calibration = calibration
         self.cv = cv
         self.random_state = random_state
+
+    def __setstate__(self, state):
+        state.setdefault("lexicon_weight", 1.0)  # saved before the parameter existed: unweighted
+        super().__setstate__(state)
 
     def _linear_model(self):
         if self.loss == "logistic":
@@ -82,9 +87,10 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         if folds < 2:
             rare = [str(k) for k, v in counts.items() if v < 2]
             raise ValueError(f"each class needs at least 2 examples for calibration; too few: {rare}")
-        features = make_features(self.word_ngrams, self.char_ngrams, self.lexicon_features,
-                                 self.sentiment_features, self.min_df if len(texts) > 50 else 1, self.max_features,
-                                 self.lexicon_weight)
+        features = make_features(word_ngrams=self.word_ngrams, char_ngrams=self.char_ngrams,
+                                 lexicon_features=self.lexicon_features, sentiment_features=self.sentiment_features,
+                                 min_df=self.min_df if len(texts) > 50 else 1, max_features=self.max_features,
+                                 lexicon_weight=self.lexicon_weight)
         if self.calibration is None and self.loss == "logistic":
             model = self._linear_model()  # logistic regression's own probabilities
         else:

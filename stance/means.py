@@ -76,7 +76,7 @@ def means_stances(text: str, paragraph_stance: str | None = None,
         return []
     all_cues = lexicon.find_cues(text)
     cues = sorted((s, e, w, cat) for cat in _POLARITY for s, e, w in all_cues[cat])
-    votes: dict[str, list[tuple[str, str, int, int]]] = {}
+    votes: dict[str, list[tuple[str, str, int, int, bool]]] = {}  # stance, trigger, start, end, own cue?
     for s0, e0 in sentence_spans(text) or [(0, len(text))]:
         clauses = _clauses(text, s0, e0)
         for name, hits in found.items():

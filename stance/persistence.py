@@ -194,7 +194,7 @@ def _train_bundle(texts: list[str], labels: list[str], means: list[list[str] | N
 
 
 def build_default_model(corpus: str | os.PathLike = "training_data/corpus.jsonl",
-                        claims: str = "training_data/claims/claims_*.jsonl") -> dict:
+                        claims: str | None = None) -> dict:
     """Train the shipped models (stance, and which means a paragraph discusses) on the train split of
     our corpus plus the train split of our short claims (which teach one-sentence inputs); write them,
     their manifest and the bundled copy of the training data that lets any install rebuild them.
@@ -207,7 +207,11 @@ def build_default_model(corpus: str | os.PathLike = "training_data/corpus.jsonl"
 
     records = [r for r in read_labelled(corpus) if r.get("split", "train") == "train"]
     means = [sorted({m["means"] for m in r.get("means", [])}) for r in records]
-    for path in sorted(glob.glob(claims)):
+    claims = claims or str(Path(corpus).parent / "claims" / "claims_*.jsonl")
+    paths = sorted(glob.glob(claims))
+    if not paths:
+        raise FileNotFoundError(f"no short-claims files match {claims}")
+    for path in paths:
         short = [r for r in read_labelled(path) if split_for(r["id"]) == "train"]
         records += short
         means += [None] * len(short)

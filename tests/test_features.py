@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 from sklearn.base import clone
 
+from stance import StanceClassifier
 from stance.features import CharNgramTfidf, LexiconFeatures, SentimentFeatures, TextNormalizer, make_features, normalize
 
 
@@ -58,12 +59,17 @@ def test_char_ngrams_match_sklearns_char_wb_vectorizer(corpus):
     """CharNgramTfidf only changes how transform is computed (word by word, cached)."""
     import pickle
 
+    from stance.features import split_hashtags
+
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     texts = [r["text"] for r in corpus[:1500]]
     unseen = [r["text"] for r in corpus[1500:2000]] + ["a", "", "I  am\tHERE\n ok", "\u00e9 \u00fc \U0001F642 x", "ab"]
+    texts += ["#NoFlyZoneNow over #Kestria", "Send the #AirliftNow crews"]
+    unseen += ["More #NoFlyZoneNow talk", "#nato"]
     params = dict(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True, dtype=np.float32)
-    ours, theirs = CharNgramTfidf(**params).fit(texts), TfidfVectorizer(**params).fit(texts)
+    ours = CharNgramTfidf(**params).fit(texts)
+    theirs = TfidfVectorizer(**params, preprocessor=lambda t: split_hashtags(t).lower()).fit(texts)
     for batch in (unseen, unseen[::-1]):  # the second pass reads the word cache
         A, B = ours.transform(batch), theirs.transform(batch)
         assert A.shape == B.shape and A.dtype == B.dtype
@@ -79,3 +85,34 @@ def test_hashtags_are_split_into_words_for_the_word_ngrams():
     assert split_hashtags("Yes #NoFlyZoneNow and #G20Summit, #nato") == "Yes No Fly Zone Now and G 20 Summit, nato"
     assert split_hashtags("no tags here") == "no tags here"
     assert "zone_neg" in normalize("#NotANoFlyZone").split()  # negation inside a hashtag still scopes
+
+
+def test_char_ngrams_forget_the_old_vocabulary_on_refit_and_fall_back_when_binary():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from stance.features import split_hashtags
+
+    a = ["troops and tanks", "tanks and planes", "aid and food"] * 2
+    b = ["sanctions bite", "sanctions and embargoes", "embargoes bite hard"] * 2
+    for binary in (False, True):
+        params = dict(analyzer="char_wb", ngram_range=(2, 4), binary=binary, dtype=np.float32)
+        ours, theirs = CharNgramTfidf(**params), TfidfVectorizer(**params, preprocessor=lambda t: split_hashtags(t).lower())
+        ours.fit(a).transform(a)  # fills the cache for the first vocabulary
+        for fit in (ours.fit, ours.fit_transform):
+            fit(b)
+            theirs.fit(b)
+            assert abs(ours.transform(b + a) - theirs.transform(b + a)).max() < 1e-6
+
+
+def test_lexicon_weight_scales_the_lexicon_and_sentiment_columns():
+    texts = ["The alliance must send air strikes now.", "We oppose sanctions; they hurt the poor."] * 3
+    plain = make_features(char_ngrams=None, min_df=1, lexicon_weight=1.0).fit(texts)
+    half = make_features(char_ngrams=None, min_df=1, lexicon_weight=0.5).fit(texts)
+    names = list(plain.get_feature_names_out())
+    A, B = plain.transform(texts).toarray(), half.transform(texts).toarray()
+    dense = [i for i, n in enumerate(names) if n.startswith(("lexicon__", "sentiment__"))]
+    words = [i for i, n in enumerate(names) if n.startswith("words__")]
+    np.testing.assert_allclose(B[:, dense], 0.5 * A[:, dense])
+    np.testing.assert_allclose(B[:, words], A[:, words])
+    clf = StanceClassifier(char_ngrams=None, lexicon_weight=0.25, cv=2).fit(texts, ["support", "oppose"] * 3)
+    assert clf.pipeline_.named_steps["features"].transformer_weights == {"lexicon": 0.25, "sentiment": 0.25}

@@ -56,3 +56,9 @@ def test_trained_detector_learns_and_keeps_explicit_rare_means():
 def test_detected_means_without_a_cue_take_the_paragraph_stance():
     got = means_stances("Nothing here names a means directly.", "support", frozenset({"diplomacy"}))
     assert [(m.means, m.stance, m.start) for m in got] == [("diplomacy", "support", -1)]
+
+
+def test_a_mention_with_its_own_cue_outweighs_the_paragraph_label():
+    text = "Sanctions were debated for hours. We reject sanctions."
+    got = {m.means: (m.stance, m.trigger) for m in means_stances(text, "support")}
+    assert got["sanctions"][0] == "oppose" and got["sanctions"][1] != "Sanctions"

@@ -153,3 +153,19 @@ def test_default_model_rebuilds_for_another_sklearn(monkeypatch, tmp_path, capsy
         np.testing.assert_allclose(model.predict_proba(text), again.predict_proba(text))
     finally:
         persistence.clear_cache()
+
+
+def test_skops_round_trip_with_character_ngrams(small_model, corpus, tmp_path):
+    """The shipped feature set (our CharNgramTfidf among it) passes the skops allow-list."""
+    texts = [r["text"] for r in corpus[-40:]]
+    small_model.predict(texts)  # fills the word cache, which must not be saved
+    again = load_model(small_model.save(tmp_path / "chars.skops"))
+    np.testing.assert_allclose(again.predict_proba(texts), small_model.predict_proba(texts))
+
+
+def test_models_saved_before_lexicon_weight_load_unweighted(fitted):
+    state = fitted.__getstate__()
+    state.pop("lexicon_weight")
+    old = StanceClassifier.__new__(StanceClassifier)
+    old.__setstate__(state)
+    assert old.get_params()["lexicon_weight"] == 1.0
