@@ -25,7 +25,7 @@ from sklearn.preprocessing import normalize as scale_rows
 from . import lexicon, sentiment
 from .segment import sentence_spans
 
-_TOKEN = re.compile(r"[a-z0-9]+(?:[-'\u2019][a-z0-9]+)*|[.,;:!?]")  # "no-fly" is one word, not a negator
+_TOKEN = re.compile(r"[a-z0-9]+(?:['\u2019][a-z]+)?|[.,;:!?]")
 _NEGATORS = frozenset("not no never nor neither without cannot hardly nobody nothing".split())
 _SCOPE_END = frozenset(".,;:!?") | {"but", "yet", "however", "although", "though", "while"}
 
@@ -67,7 +67,9 @@ def normalize(text: str, stem: bool = True, negation: bool = True, scope: int = 
     ``_neg`` marking up to `scope` tokens after a negator (until punctuation or a contrast word)."""
     out = []
     left = 0
-    for tok in _TOKEN.findall(split_hashtags(text).lower()):
+    low = split_hashtags(text).lower()
+    for match in _TOKEN.finditer(low):
+        tok = match.group()
         if tok in _SCOPE_END:
             left = 0
             if tok in ".,;:!?":
@@ -77,7 +79,8 @@ def normalize(text: str, stem: bool = True, negation: bool = True, scope: int = 
             word += "_neg"
             left -= 1
         out.append(word)
-        if negation and (tok in _NEGATORS or tok.endswith(("n't", "n\u2019t"))):
+        if negation and (tok in _NEGATORS or tok.endswith(("n't", "n\u2019t"))) \
+                and not low.startswith("-", match.end()):  # "a no-fly zone" negates nothing
             left = scope
     return " ".join(out)
 

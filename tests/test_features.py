@@ -10,6 +10,7 @@ def test_negation_scope_and_stemming():
     out = normalize("We should not send troops, but we must act.")
     assert "send_neg" in out.split() and "troop_neg" in out.split()
     assert "act" in out.split() and "act_neg" not in out.split()  # scope ends at the comma / "but"
+    assert "_neg" not in normalize("Impose a no-fly zone now.")  # a hyphenated "no" negates nothing
 
 
 def test_normalizer_rejects_a_bare_string():
