@@ -170,10 +170,9 @@ _SENTIMENT_NAMES = ("vader_compound", "vader_pos", "vader_neu", "vader_neg", "va
 
 def _sentiment_row(text: str) -> tuple[float, ...]:
     scored = sentiment.sentence_scores(text)
-    sentences = [s for s, _ in scored]
     compounds = [v["compound"] for _, v in scored] or [0.0]
     whole = sentiment.score(text)
-    targeted = [_TARGET.search(s.lower()) is not None for s in sentences] or [False]
+    targeted = _about_intervening(text) or [False]
     on = [c for c, t in zip(compounds, targeted) if t]
     off = [c for c, t in zip(compounds, targeted) if not t]
     return (whole.compound, whole.pos, whole.neu, whole.neg, min(compounds), max(compounds),
@@ -181,8 +180,13 @@ def _sentiment_row(text: str) -> tuple[float, ...]:
             float(sum(c >= 0.05 for c in on)), float(sum(c <= -0.05 for c in on)))
 
 
-_TARGET = re.compile("|".join(p.pattern for p in list(lexicon.means_patterns().values())
-                              + [lexicon.cue_patterns()["intervention"]]))
+def _about_intervening(text: str) -> list[bool]:
+    """For each sentence VADER scored, whether it names a form of intervention or intervening as such,
+    from the lexicon matches the lexicon features already found (cached, so no second scan)."""
+    spans = [(a, b) for a, b in sentence_spans(text) if text[a:b].strip()]
+    hits = [at for found in lexicon.find_means(text).values() for at, _, _ in found]
+    hits += [at for at, _, _ in lexicon.find_cues(text)["intervention"]]
+    return [any(a <= at < b for at in hits) for a, b in spans]
 
 
 class CharNgramTfidf(TfidfVectorizer):

@@ -174,15 +174,19 @@ def _folded(text: str) -> tuple[str, bool]:
     return (low, False) if len(low) == len(text) else (text, True)
 
 
+@lru_cache(maxsize=4096)
 def find_cues(text: str) -> dict[str, list[tuple[int, int, str]]]:
-    """All cue matches in `text` as (start, end, matched words), by category."""
+    """All cue matches in `text` as (start, end, matched words), by category. Cached, because the
+    features, the per-means stances and the holders all ask; treat the result as read-only."""
     folded, ignore_case = _folded(text)
     return {name: [(m.start(), m.end(), text[m.start():m.end()]) for m in pat.finditer(folded)]
             for name, pat in cue_patterns(ignore_case).items()}
 
 
+@lru_cache(maxsize=4096)
 def find_means(text: str) -> dict[str, list[tuple[int, int, str]]]:
-    """All means matches in `text` as (start, end, matched words), by means."""
+    """All means matches in `text` as (start, end, matched words), by means. Cached like find_cues;
+    treat the result as read-only."""
     folded, ignore_case = _folded(text)
     found = {}
     for name, pat in means_patterns(ignore_case).items():

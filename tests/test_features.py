@@ -117,3 +117,10 @@ def test_lexicon_weight_scales_the_lexicon_and_sentiment_columns():
     np.testing.assert_allclose(B[:, words], A[:, words])
     clf = StanceClassifier(char_ngrams=None, lexicon_weight=0.25, cv=2).fit(texts, ["support", "oppose"] * 3)
     assert clf.pipeline_.named_steps["features"].transformer_weights == {"lexicon": 0.25, "sentiment": 0.25}
+
+
+def test_sentences_about_intervening_come_from_the_lexicon_matches():
+    from stance.features import _about_intervening
+
+    text = "The weather was calm. NATO launched air strikes at dawn. Markets fell. The intervention failed."
+    assert _about_intervening(text) == [False, True, False, True]
