@@ -107,10 +107,24 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self.feature_means_ = np.asarray(X.mean(axis=0)).ravel()
         return self
 
+    #: Texts featurised at a time: the per-text caches (sentences, lexicon matches) that the feature
+    #: parts share then hold a whole block, and memory stays flat however many texts come in.
+    BLOCK = 512
+
+    def _features(self, texts: list[str]):
+        import scipy.sparse as sp
+
+        union = self.pipeline_.named_steps["features"]
+        blocks = [union.transform(texts[i:i + self.BLOCK]) for i in range(0, len(texts), self.BLOCK)]
+        return sp.vstack(blocks, format="csr") if len(blocks) != 1 else blocks[0].tocsr()
+
     def predict_proba(self, X: Iterable[str]) -> np.ndarray:
         check_is_fitted(self, "pipeline_")
+        texts = _as_list(X)
+        if not texts:
+            raise ValueError("predict_proba needs at least one text")
         with _one_blas_thread():
-            return self.pipeline_.predict_proba(_as_list(X))
+            return self.pipeline_.named_steps["model"].predict_proba(self._features(texts))
 
     def predict(self, X: Iterable[str]) -> np.ndarray:
         proba = self.predict_proba(X)
@@ -146,8 +160,11 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         """predict_proba and, for each text, the top features behind its predicted label,
         from one pass of feature extraction (the expensive part)."""
         check_is_fitted(self, "pipeline_")
+        texts = _as_list(X)
+        if not texts:
+            raise ValueError("predict_proba_explained needs at least one text")
         with _one_blas_thread():
-            features = self.pipeline_.named_steps["features"].transform(_as_list(X))
+            features = self._features(texts)
             proba = self.pipeline_.named_steps["model"].predict_proba(features)
         coef = self._weights()
         margins = [coef[k] - np.delete(coef, k, axis=0).mean(axis=0) for k in range(len(self.classes_))]
