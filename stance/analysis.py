@@ -113,14 +113,17 @@ def analyze_batch(texts: list[str], model=None, evidence: int = 5) -> list[Analy
     model = model if model is not None else load_default_model()
     split = [split_paragraphs(_check_text(t)) for t in texts]
     prose = [p.text for paras in split for p in paras if p.kind == PROSE]
-    if prose:
-        proba, why = model.predict_proba_explained(prose, top=evidence)
-        detected = load_default_means().predict(prose)
-    else:
-        proba, why, detected = np.zeros((0, len(model.classes_))), [], []
     labels = [str(c) for c in model.classes_]
     order = sorted(range(len(labels)), key=lambda i: (LABELS.index(labels[i]) if labels[i] in LABELS else 3, labels[i]))
-    labels, proba = [labels[i] for i in order], proba[:, order]
+    labels = [labels[i] for i in order]
+    done = []  # (probabilities, evidence, sentiment, means, holders) per prose paragraph
+    for start in range(0, len(prose), _BLOCK):  # a block at a time, while its per-text caches are warm
+        block = prose[start:start + _BLOCK]
+        proba, why = model.predict_proba_explained(block, top=evidence)
+        for text, row, reasons, detected in zip(block, proba[:, order], why, load_default_means().predict(block)):
+            stance = labels[int(np.argmax(row))]
+            done.append((row, reasons, _sentiment.score(text), means_stances(text, stance, detected),
+                         find_holders(text)))
     out, k = [], 0
     for paras in split:
         results = []
@@ -128,16 +131,19 @@ def analyze_batch(texts: list[str], model=None, evidence: int = 5) -> list[Analy
             if p.kind != PROSE:
                 results.append(ParagraphResult(i, p.text, p.start, p.end, p.kind))
                 continue
-            row = proba[k]
+            row, reasons, sentiment, means, holders = done[k]
             best = int(np.argmax(row))
             results.append(ParagraphResult(
                 i, p.text, p.start, p.end, p.kind, labels[best],
                 {lab: round(float(v), 4) for lab, v in zip(labels, row)}, round(float(row[best]), 4),
-                _sentiment.score(p.text), tuple(why[k]), tuple(means_stances(p.text, labels[best], detected[k])),
-                tuple(find_holders(p.text))))
+                sentiment, tuple(reasons), tuple(means), tuple(holders)))
             k += 1
         out.append(_summarise(results, labels))
     return out
+
+
+#: Prose paragraphs labelled per model call (StanceClassifier.BLOCK: its caches hold one block).
+_BLOCK = 512
 
 
 def _summarise(results: list[ParagraphResult], labels: list[str]) -> Analysis:
