@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from . import sentiment as _sentiment
-from .classifier import LABELS
+from .classifier import LABELS, StanceClassifier
 from .holders import find_holders
 from .means import means_stances
 from .segment import PROSE, split_paragraphs
@@ -117,8 +117,9 @@ def analyze_batch(texts: list[str], model=None, evidence: int = 5) -> list[Analy
     order = sorted(range(len(labels)), key=lambda i: (LABELS.index(labels[i]) if labels[i] in LABELS else 3, labels[i]))
     labels = [labels[i] for i in order]
     done = []  # (probabilities, evidence, sentiment, means, holders) per prose paragraph
-    for start in range(0, len(prose), _BLOCK):  # a block at a time, while its per-text caches are warm
-        block = prose[start:start + _BLOCK]
+    step = StanceClassifier.BLOCK  # a block at a time, finished while its per-text caches are warm
+    for start in range(0, len(prose), step):
+        block = prose[start:start + step]
         proba, why = model.predict_proba_explained(block, top=evidence)
         for text, row, reasons, detected in zip(block, proba[:, order], why, load_default_means().predict(block)):
             stance = labels[int(np.argmax(row))]
@@ -140,10 +141,6 @@ def analyze_batch(texts: list[str], model=None, evidence: int = 5) -> list[Analy
             k += 1
         out.append(_summarise(results, labels))
     return out
-
-
-#: Prose paragraphs labelled per model call (StanceClassifier.BLOCK: its caches hold one block).
-_BLOCK = 512
 
 
 def _summarise(results: list[ParagraphResult], labels: list[str]) -> Analysis:

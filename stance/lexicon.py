@@ -174,7 +174,7 @@ def _folded(text: str) -> tuple[str, bool]:
     return (low, False) if len(low) == len(text) else (text, True)
 
 
-@lru_cache(maxsize=768)  # holds a block of StanceClassifier.BLOCK texts with room to spare
+@lru_cache(maxsize=768)  # holds a block of StanceClassifier.BLOCK texts, with room to spare
 def find_cues(text: str) -> dict[str, list[tuple[int, int, str]]]:
     """All cue matches in `text` as (start, end, matched words), by category. Cached, because the
     features, the per-means stances and the holders all ask; treat the result as read-only."""
