@@ -133,13 +133,7 @@ class LexiconFeatures(TransformerMixin, BaseEstimator):
         cues = lexicon.find_cues(text)
         means = lexicon.find_means(text)
         spans = sentence_spans(text) or [(0, len(text))]
-        starts = [s for s, _ in spans]
-        found = [set() for _ in spans]  # the cue categories (and "_means") in each sentence
-        for name, hits in [*cues.items(), *(("_means", h) for h in means.values())]:
-            for at, _, _ in hits:
-                i = bisect_right(starts, at) - 1
-                if i >= 0 and at < spans[i][1]:
-                    found[i].add(name)
+        found = _by_sentence(spans, [*cues.items(), *(("_means", h) for h in means.values())])
         combos = [sum(a in has and b in has for has in found) for a, b in _COMBOS.values()]
         counts = [len(cues[c]) for c in _CUE_NAMES] + [len(means.get(m, ())) for m in _MEANS_NAMES]
         row = np.log1p(np.array(counts + combos + [len(means), len(spans), len(text.split())], dtype=float))
@@ -180,13 +174,24 @@ def _sentiment_row(text: str) -> tuple[float, ...]:
             float(sum(c >= 0.05 for c in on)), float(sum(c <= -0.05 for c in on)))
 
 
+def _by_sentence(spans, named_hits) -> list[set[str]]:
+    """The names whose matches start in each sentence, from (name, [(start, end, words), ...]) pairs."""
+    starts = [a for a, _ in spans]
+    found = [set() for _ in spans]
+    for name, hits in named_hits:
+        for at, _, _ in hits:
+            i = bisect_right(starts, at) - 1
+            if i >= 0 and at < spans[i][1]:
+                found[i].add(name)
+    return found
+
+
 def _about_intervening(text: str) -> list[bool]:
     """For each sentence VADER scored, whether it names a form of intervention or intervening as such,
     from the lexicon matches the lexicon features already found (cached, so no second scan)."""
     spans = [(a, b) for a, b in sentence_spans(text) if text[a:b].strip()]
-    hits = [at for found in lexicon.find_means(text).values() for at, _, _ in found]
-    hits += [at for at, _, _ in lexicon.find_cues(text)["intervention"]]
-    return [any(a <= at < b for at in hits) for a, b in spans]
+    hits = [*lexicon.find_means(text).items(), ("intervention", lexicon.find_cues(text)["intervention"])]
+    return [bool(names) for names in _by_sentence(spans, hits)]
 
 
 class CharNgramTfidf(TfidfVectorizer):
