@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .phrases import PhraseMatcher
+
 #: Forms of intervention, canonical name -> cue patterns.
 MEANS: dict[str, tuple[str, ...]] = {
     "ground_troops": (
@@ -140,31 +142,22 @@ CUES: dict[str, tuple[str, ...]] = {
 }
 
 
-def _compile(patterns: tuple[str, ...], flags: int = 0) -> re.Pattern[str]:
-    # Longest alternatives first so "ground troops" wins over "troops".
-    ordered = sorted(set(patterns), key=len, reverse=True)
-    body = "|".join(f"(?:{p})" for p in ordered)
-    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", flags)
+@lru_cache(maxsize=2)
+def means_matcher(ignore_case: bool = False) -> PhraseMatcher:
+    """The means cues, built once per process. The cues are lower case, so matching lower-cased
+    text without IGNORECASE gives the same matches, faster (and allows the phrase table)."""
+    return PhraseMatcher(MEANS, re.IGNORECASE if ignore_case else 0)
 
 
 @lru_cache(maxsize=2)
-def means_patterns(ignore_case: bool = False) -> dict[str, re.Pattern[str]]:
-    """Compiled means cues, built once per process. The cues are lower case, so matching lower-cased
-    text without IGNORECASE gives the same matches about three times faster."""
-    return {name: _compile(p, re.IGNORECASE if ignore_case else 0) for name, p in MEANS.items()}
+def cue_matcher(ignore_case: bool = False) -> PhraseMatcher:
+    """The cue categories but "rhetorical" (which has no word boundaries), built once per process."""
+    return PhraseMatcher({k: v for k, v in CUES.items() if k != "rhetorical"}, re.IGNORECASE if ignore_case else 0)
 
 
 @lru_cache(maxsize=2)
-def cue_patterns(ignore_case: bool = False) -> dict[str, re.Pattern[str]]:
-    """Compiled cue categories, built once per process."""
-    flags = re.IGNORECASE if ignore_case else 0
-    compiled = {}
-    for name, patterns in CUES.items():
-        if name == "rhetorical":
-            compiled[name] = re.compile("|".join(f"(?:{p})" for p in patterns), flags)
-        else:
-            compiled[name] = _compile(patterns, flags)
-    return compiled
+def _rhetorical(ignore_case: bool = False) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in CUES["rhetorical"]), re.IGNORECASE if ignore_case else 0)
 
 
 def _folded(text: str) -> tuple[str, bool]:
@@ -179,8 +172,9 @@ def find_cues(text: str) -> dict[str, list[tuple[int, int, str]]]:
     """All cue matches in `text` as (start, end, matched words), by category. Cached, because the
     features, the per-means stances and the holders all ask; treat the result as read-only."""
     folded, ignore_case = _folded(text)
-    return {name: [(m.start(), m.end(), text[m.start():m.end()]) for m in pat.finditer(folded)]
-            for name, pat in cue_patterns(ignore_case).items()}
+    found = cue_matcher(ignore_case).find(folded)
+    found["rhetorical"] = [m.span() for m in _rhetorical(ignore_case).finditer(folded)]
+    return {name: [(a, b, text[a:b]) for a, b in found[name]] for name in CUES}
 
 
 @lru_cache(maxsize=768)
@@ -188,9 +182,5 @@ def find_means(text: str) -> dict[str, list[tuple[int, int, str]]]:
     """All means matches in `text` as (start, end, matched words), by means. Cached like find_cues;
     treat the result as read-only."""
     folded, ignore_case = _folded(text)
-    found = {}
-    for name, pat in means_patterns(ignore_case).items():
-        hits = [(m.start(), m.end(), text[m.start():m.end()]) for m in pat.finditer(folded)]
-        if hits:
-            found[name] = hits
-    return found
+    return {name: [(a, b, text[a:b]) for a, b in spans]
+            for name, spans in means_matcher(ignore_case).find(folded).items() if spans}
