@@ -144,13 +144,41 @@ def _sentence_tokenizer():
     return PunktSentenceTokenizer(params)
 
 
+# A sentence end Punkt cannot doubt: ".", "?" or "!" after a word of two or more letters, then the
+# text's end or a space and a capital (perhaps after an opening quote).
+_PLAIN_END = re.compile(r"(?<![A-Za-z])([A-Za-z]{2,})[.?!](?=\s+[\"\u201c'\u2018]?[A-Z]|\s*\Z)")
+_MARK = re.compile(r"[.?!]")
+
+
 @lru_cache(maxsize=4096)
 def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     """Sentence (start, end) offsets within `text` (cached: features, sentiment, means and holders
     all need the sentences of the same paragraph)."""
     if not text.strip():
         return ()
-    return tuple(_sentence_tokenizer().span_tokenize(text))
+    return _plain_sentence_spans(text) or tuple(_sentence_tokenizer().span_tokenize(text))
+
+
+def _plain_sentence_spans(text: str) -> tuple[tuple[int, int], ...] | None:
+    """Punkt's spans for a text whose every ".", "?" and "!" is a plain sentence end (two texts in
+    three), found without running Punkt, which takes six times longer; None for any other text.
+    Tests compare the two on our corpus and on random texts full of abbreviations and quotes."""
+    ends = []
+    for m in _PLAIN_END.finditer(text):
+        if text[m.end() - 1] == "." and m.group(1).lower() in ABBREVIATIONS:
+            return None
+        ends.append(m.end())
+    if len(ends) != len(_MARK.findall(text)):
+        return None
+    spans, start = [], 0
+    for end in ends:
+        rest = text[end:]
+        if not rest.strip():
+            break
+        spans.append((start, end))
+        start = end + len(rest) - len(rest.lstrip())
+    spans.append((start, len(text.rstrip())))
+    return tuple(spans)
 
 
 def split_sentences(text: str) -> list[str]:

@@ -55,6 +55,8 @@ class _PunctuationStripper:
 
     def _word(self, token: str) -> str | None:
         # A word has no punctuation, so the mark is the whole punctuation run at one end.
+        if not token or (token[-1] not in string.punctuation and token[0] not in string.punctuation):
+            return None  # most tokens: no mark at either end
         word = token.rstrip(string.punctuation)
         if token[len(word):] in self._marks and word in self._words:
             return word

@@ -1,6 +1,7 @@
 from hypothesis import given, settings, strategies as st
 
-from stance.segment import BOILERPLATE, BYLINE, PROSE, TITLE, split_paragraphs, split_sentences
+from stance.segment import (BOILERPLATE, BYLINE, PROSE, TITLE, _plain_sentence_spans, _sentence_tokenizer,
+                            split_paragraphs, split_sentences)
 
 
 def test_blank_lines_separate_paragraphs_with_offsets():
@@ -79,3 +80,30 @@ def test_segmentation_never_loses_or_reorders_text(text):
             assert text[p.start:p.end] == p.text
         kept = "".join(text[p.start:p.end] for p in paras)
         assert "".join(kept.split()) == "".join(text.split())  # nothing lost, nothing reordered
+
+
+def _punkt(text):
+    return tuple(_sentence_tokenizer().span_tokenize(text))
+
+
+def test_plain_sentence_ends_skip_punkt_with_its_answer(corpus):
+    texts = [r["text"] for r in corpus[::4]]
+    plain = [(t, _plain_sentence_spans(t)) for t in texts]
+    assert sum(s is not None for _, s in plain) > len(texts) / 2  # else the shortcut buys nothing
+    assert all(s == _punkt(t) for t, s in plain if s is not None)
+    assert _plain_sentence_spans("Talks with Mr. Smith failed. Troops went in.") is None
+
+
+_TOKENS = ["troops", "Mali", "said", "Mr", "U.S.", "etc", "2011", "3.5", "I", "We", "no", "self-defence", "d'Ivoire",
+           "Côte", "(", ")", '"', "\u201c", "'", "--", "...", ",", '"The', "\u201cWe", "(Paris"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_TOKENS), st.booleans(),
+                          st.sampled_from(["", "", "", ".", "?", "!", ".\n", "?!", '."', ".)"])), min_size=1, max_size=20),
+       st.sampled_from(["", " ", "  \n"]))
+def test_plain_sentence_spans_agree_with_punkt(words, tail):
+    text = " ".join((w.capitalize() if up else w) + mark for w, up, mark in words) + tail
+    spans = _plain_sentence_spans(text)
+    if text.strip() and spans is not None:
+        assert spans == _punkt(text)
