@@ -8,6 +8,7 @@ contribution of each feature is just its value times its weight.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
 from pathlib import Path
 from typing import Iterable
@@ -74,6 +75,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         raise ValueError(f"loss must be 'logistic' or 'hinge', got {self.loss!r}")
 
     def fit(self, X: Iterable[str], y: Iterable[str]) -> "StanceClassifier":
+        self.__dict__.pop("_parts", None)  # names of the old features
         texts = _as_list(X)
         labels = np.asarray(list(y))
         if labels.dtype.kind in "US":  # strings stay Python str, as users wrote them
@@ -132,9 +134,26 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
 
     def feature_names(self) -> np.ndarray:
         check_is_fitted(self, "pipeline_")
-        if getattr(self, "_names", None) is None or len(self._names) != self.n_features_:
-            self._names = self.pipeline_.named_steps["features"].get_feature_names_out()
-        return self._names
+        return self.pipeline_.named_steps["features"].get_feature_names_out()
+
+    def _feature_name(self, column: int) -> str:
+        """The name `feature_names()` gives `column`, without building all of them: explanations name
+        a few columns, and the full array is 140,000 new strings (9 MB held for the process's life)."""
+        parts = self.__dict__.get("_parts")
+        if parts is None:
+            parts, start = [], 0
+            for name, transformer in self.pipeline_.named_steps["features"].transformer_list:
+                names = transformer.get_feature_names_out()  # the vocabulary's own strings, not copies
+                parts.append((start, name, names))
+                start += len(names)
+            self.__dict__["_parts"] = parts
+        start, name, names = parts[bisect_right([p[0] for p in parts], column) - 1]
+        return f"{name}__{names[column - start]}"
+
+    def __getstate__(self):
+        state = dict(super().__getstate__())
+        state.pop("_parts", None)  # rebuilt on demand
+        return state
 
     def _weights(self) -> np.ndarray:
         """Linear weights averaged over the calibration folds, one row per class."""
@@ -168,7 +187,6 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             proba = self.pipeline_.named_steps["model"].predict_proba(features)
         coef = self._weights()
         margins = [coef[k] - np.delete(coef, k, axis=0).mean(axis=0) for k in range(len(self.classes_))]
-        names = self.feature_names()
         rows = features.tocsr()
         explained = []
         for i in range(rows.shape[0]):
@@ -177,7 +195,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             idx, vals = rows.indices[lo:hi], rows.data[lo:hi]
             contrib = (vals - self.feature_means_[idx]) * margins[k][idx]
             order = np.argsort(-contrib)[:top]
-            explained.append([(str(names[idx[j]]), round(float(contrib[j]), 4)) for j in order if contrib[j] > 0])
+            explained.append([(self._feature_name(idx[j]), round(float(contrib[j]), 4)) for j in order if contrib[j] > 0])
         return proba, explained
 
     def save(self, path) -> Path:

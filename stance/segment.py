@@ -150,7 +150,7 @@ _PLAIN_END = re.compile(r"(?<![A-Za-z])([A-Za-z]{2,})[.?!](?=\s+[\"\u201c'\u2018
 _MARK = re.compile(r"[.?!]")
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=768)  # a block of StanceClassifier.BLOCK texts, as the lexicon caches
 def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     """Sentence (start, end) offsets within `text` (cached: features, sentiment, means and holders
     all need the sentences of the same paragraph)."""

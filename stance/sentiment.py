@@ -123,7 +123,7 @@ def analyzer():
     return _fast_analyzer_class()(lexicon_file="vader_lexicon.txt")
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=768)  # a block of StanceClassifier.BLOCK texts, as the lexicon caches
 def sentence_scores(text: str) -> tuple[tuple[str, dict], ...]:
     """(sentence, VADER scores) for each sentence of `text`; cached because both the classifier's
     features and the reported sentiment need them, and VADER is the slowest step we run."""

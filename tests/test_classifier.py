@@ -1,3 +1,5 @@
+import pickle
+
 import numpy as np
 import pytest
 from sklearn.base import clone
@@ -84,3 +86,14 @@ def test_training_is_deterministic(tiny):
     a = StanceClassifier().fit(X, y).predict_proba(X)
     b = StanceClassifier().fit(X, y).predict_proba(X)
     np.testing.assert_array_equal(a, b)
+
+
+def test_explanations_name_columns_as_feature_names_does(tiny):
+    texts, labels = tiny
+    clf = StanceClassifier(min_df=1).fit(texts, labels)
+    names = clf.feature_names()
+    assert [clf._feature_name(i) for i in range(0, len(names), 7)] == list(names[::7])
+    first = clf.explain(texts[0])
+    clf.fit(texts[:-6], labels[:-6])  # fewer texts, another vocabulary: names must follow
+    assert all(name in set(clf.feature_names()) for name, _ in clf.explain(texts[0]))
+    assert pickle.loads(pickle.dumps(clf)).explain(texts[0]) == clf.explain(texts[0]) and first
