@@ -98,8 +98,9 @@ def _fast_analyzer_class():
         # VADER gives a word a valence only if the word is in its lexicon, so a sentence with none of
         # them scores zero (a quarter of news sentences). A VADER token is a whitespace token or the
         # token without its outer punctuation, so checking both forms never skips a scored word.
-        if isinstance(text, str) and not any(t.lower() in self.lexicon or t.strip(string.punctuation).lower()
-                                             in self.lexicon for t in text.split()):
+        lexicon = self.lexicon
+        if isinstance(text, str) and not any(t in lexicon or t.strip(string.punctuation) in lexicon
+                                             for t in text.lower().split()):
             has_tokens = any(len(t) > 1 for t in text.split())
             return {"neg": 0.0, "neu": 1.0 if has_tokens else 0.0, "pos": 0.0, "compound": 0.0}
         return nltk_scores(self, text)
