@@ -116,11 +116,11 @@ def test_default_model_is_verified(monkeypatch, tmp_path):
     # a changed file is refused
     fake = tmp_path / "models"
     shutil.copytree(persistence.MODELS_DIR, fake)
-    with open(fake / "default.joblib", "ab") as fh:
+    with open(fake / "default.pkl", "ab") as fh:
         fh.write(b"tampered")
     monkeypatch.setattr(persistence, "MODELS_DIR", fake)
     monkeypatch.setattr(persistence, "MANIFEST", fake / "manifest.json")
-    monkeypatch.setattr(persistence, "DEFAULT_MODEL", fake / "default.joblib")
+    monkeypatch.setattr(persistence, "DEFAULT_MODEL", fake / "default.pkl")
     persistence.clear_cache()
     try:
         with pytest.raises(ModelError, match="SHA-256"):
@@ -138,14 +138,14 @@ def test_default_model_rebuilds_for_another_sklearn(monkeypatch, tmp_path, capsy
     manifest["params"] = {"char_ngrams": None}  # keep the test quick
     (fake / "manifest.json").write_text(json.dumps(manifest))
     monkeypatch.setattr(persistence, "MANIFEST", fake / "manifest.json")
-    monkeypatch.setattr(persistence, "DEFAULT_MODEL", fake / "default.joblib")
+    monkeypatch.setattr(persistence, "DEFAULT_MODEL", fake / "default.pkl")
     monkeypatch.setattr(persistence, "BUNDLED_DATA", fake / "training.jsonl.gz")
     monkeypatch.setenv("STANCE_CACHE_DIR", str(tmp_path / "cache"))
     persistence.clear_cache()
     try:
         model = persistence.load_default_model()
         assert "rebuilding" in capsys.readouterr().err
-        assert list((tmp_path / "cache").glob("*.joblib"))
+        assert list((tmp_path / "cache").glob("*.pkl"))
         persistence.clear_cache()
         again = persistence.load_default_model()  # from the cache, silently
         assert "rebuilding" not in capsys.readouterr().err
