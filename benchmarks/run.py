@@ -251,7 +251,7 @@ def bench_speed() -> str:
     svm = svm_ngrams().fit(texts, labels)
 
     def fresh():  # forget per-paragraph caches, so every run does the whole work again
-        for cached in (sentiment.sentence_scores, sentence_spans, lexicon.find_cues, lexicon.find_means):
+        for cached in (sentiment.sentence_scores, sentence_spans, lexicon.matches):
             cached.cache_clear()
 
     # Best of five runs each, interleaved so that load from other processes hits both alike; the best

@@ -143,16 +143,12 @@ CUES: dict[str, tuple[str, ...]] = {
 
 
 @lru_cache(maxsize=2)
-def means_matcher(ignore_case: bool = False) -> PhraseMatcher:
-    """The means cues, built once per process. The cues are lower case, so matching lower-cased
-    text without IGNORECASE gives the same matches, faster (and allows the phrase table)."""
-    return PhraseMatcher(MEANS, re.IGNORECASE if ignore_case else 0)
-
-
-@lru_cache(maxsize=2)
-def cue_matcher(ignore_case: bool = False) -> PhraseMatcher:
-    """The cue categories but "rhetorical" (which has no word boundaries), built once per process."""
-    return PhraseMatcher({k: v for k, v in CUES.items() if k != "rhetorical"}, re.IGNORECASE if ignore_case else 0)
+def matcher(ignore_case: bool = False) -> PhraseMatcher:
+    """The means and the cue categories but "rhetorical" (which has no word boundaries) in one
+    matcher, built once per process, so a text's words are collected once for both. The cues are
+    lower case, so matching lower-cased text without IGNORECASE gives the same matches, faster."""
+    return PhraseMatcher({**{k: v for k, v in CUES.items() if k != "rhetorical"}, **MEANS},
+                         re.IGNORECASE if ignore_case else 0)
 
 
 @lru_cache(maxsize=2)
@@ -171,19 +167,22 @@ def _folded(text: str) -> tuple[str, bool]:
 
 
 @lru_cache(maxsize=768)  # holds a block of StanceClassifier.BLOCK texts, with room to spare
-def find_cues(text: str) -> dict[str, list[tuple[int, int, str]]]:
-    """All cue matches in `text` as (start, end, matched words), by category. Cached, because the
-    features, the per-means stances and the holders all ask; treat the result as read-only."""
+def matches(text: str) -> tuple[dict[str, list[tuple[int, int, str]]], dict[str, list[tuple[int, int, str]]]]:
+    """(cue matches by category, means matches by means) in `text`, each match (start, end, matched
+    words). Cached, because the features, the per-means stances and the holders all ask."""
     folded, ignore_case = _folded(text)
-    found = cue_matcher(ignore_case).find(folded)
+    found = matcher(ignore_case).find(folded)
     found["rhetorical"] = [m.span() for m in _rhetorical(ignore_case).finditer(folded)]
-    return {name: [(a, b, text[a:b]) for a, b in found[name]] for name in CUES}
+    cues = {name: [(a, b, text[a:b]) for a, b in found[name]] for name in CUES}
+    means = {name: [(a, b, text[a:b]) for a, b in found[name]] for name in MEANS if found[name]}
+    return cues, means
 
 
-@lru_cache(maxsize=768)
+def find_cues(text: str) -> dict[str, list[tuple[int, int, str]]]:
+    """All cue matches in `text` by category (every category present); treat as read-only."""
+    return matches(text)[0]
+
+
 def find_means(text: str) -> dict[str, list[tuple[int, int, str]]]:
-    """All means matches in `text` as (start, end, matched words), by means. Cached like find_cues;
-    treat the result as read-only."""
-    folded, ignore_case = _folded(text)
-    return {name: [(a, b, text[a:b]) for a, b in spans]
-            for name, spans in means_matcher(ignore_case).find(folded).items() if spans}
+    """The means matched in `text` (only those found), each with its matches; treat as read-only."""
+    return matches(text)[1]

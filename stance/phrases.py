@@ -12,9 +12,10 @@ The matches are the same (tests compare both on our corpus).
 from __future__ import annotations
 
 import re
-from itertools import product
+from itertools import accumulate, product
 
 _WORD = re.compile(r"[\w-]+")
+_WORD_SPLIT = re.compile(r"([\w-]+)")
 _LIMIT = 5_000  # phrases one pattern may spell out before we leave it to the regex
 _QUANTIFIERS = frozenset("*+{")
 
@@ -127,16 +128,21 @@ class PhraseMatcher:
                 found[name] = [m.span() for m in self.regexes[name].finditer(text)]
         if not self._tabled:
             return found
-        spans = [m.span() for m in _WORD.finditer(text)]
+        # Separators and words alternate in `pieces`, so word k ends at offsets[2k + 1]; only words that
+        # can open a phrase (a few in ten) are looked at in Python.
+        pieces = _WORD_SPLIT.split(text)
+        offsets = list(accumulate(map(len, pieces)))
+        words = pieces[1::2]
         hits: list[list[tuple[int, int]]] = [[] for _ in self.names]
         free = [0] * len(self.names)  # where each list's next match may start
         reach, phrases = self._reach, self._phrases
-        for k, (start, end) in enumerate(spans):
-            span = reach.get(text[start:end])
+        for k, word in enumerate(words):
+            span = reach.get(word)
             if span is None:
                 continue
+            start = offsets[2 * k]
             best: dict[int, tuple[int, int]] = {}
-            for _, stop in spans[k:k + span]:
+            for stop in offsets[2 * k + 1:2 * (k + span):2]:
                 for index, rank in phrases.get(text[start:stop], ()):
                     if start >= free[index] and (index not in best or rank < best[index][0]):
                         best[index] = (rank, stop)
