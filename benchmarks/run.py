@@ -347,7 +347,7 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=CORPUS,
                         help="our labelled corpus (its claims/ folder beside it); tests pass a tiny one")
     args = parser.parse_args()
-    CORPUS = args.corpus
+    CORPUS = args.corpus.resolve()  # the memory child runs in the repository
     import nltk
     import sklearn
 

@@ -135,7 +135,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"regime change", r"responsibility to protect", r"r2p", r"coalition", r"peace enforcement",
     ),
     # Negation words (scope handled in features).
-    "negation": (r"not", r"no", r"never", r"neither", r"nor", r"without", r"(?:do|does|did|is|are|was|were|has|have|had|wo|would|ca|could|should|must|need|might|ai|sha)n't", r"hardly", r"nobody", r"nothing", r"cannot"),
+    "negation": (r"not", r"no", r"never", r"neither", r"nor", r"without", r"(?:do|does|did|is|are|was|were|has|have|had|wo|would|ca|could|should|must|need|might|may|ought|dare|ai|sha)n't", r"hardly", r"nobody", r"nothing", r"cannot"),
     # Questions and irony markers.
     "rhetorical": (r"\?", r"what exactly", r"how (?:many|much) more", r"who (?:will|would) pay", r"as if", r"yeah,? right",
                    r"of course", r"surely", r"brilliant", r"what could (?:possibly )?go wrong"),
@@ -147,6 +147,7 @@ def matcher(ignore_case: bool = False) -> PhraseMatcher:
     """The means and the cue categories but "rhetorical" (which has no word boundaries) in one
     matcher, built once per process, so a text's words are collected once for both. The cues are
     lower case, so matching lower-cased text without IGNORECASE gives the same matches, faster."""
+    assert not set(CUES) & set(MEANS), "a means named like a cue category would hide it"
     return PhraseMatcher({**{k: v for k, v in CUES.items() if k != "rhetorical"}, **MEANS},
                          re.IGNORECASE if ignore_case else 0)
 
@@ -156,14 +157,18 @@ def _rhetorical(ignore_case: bool = False) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in CUES["rhetorical"]), re.IGNORECASE if ignore_case else 0)
 
 
+# "don\u2019t" is "don't": one character for one, so offsets still hold.
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+
+
 def _folded(text: str) -> tuple[str, bool]:
     """Lower-cased text with typographic apostrophes made plain, unless lower-casing changes its length
     (a few non-ASCII letters do), in which case the text itself with case-insensitive patterns, so
     offsets always point into `text`."""
     low = text.lower()
     if len(low) != len(text):
-        return text.replace("\u2019", "'"), True
-    return low.replace("\u2019", "'"), False  # "don\u2019t" is "don't"; same length, so offsets still hold
+        return text.translate(_APOSTROPHES), True
+    return low.translate(_APOSTROPHES), False
 
 
 @lru_cache(maxsize=768)  # holds a block of StanceClassifier.BLOCK texts, with room to spare

@@ -23,9 +23,12 @@ _QUANTIFIERS = frozenset("*+{")
 def bounded_regex(patterns, flags: int = 0) -> re.Pattern[str]:
     """The reference definition: alternatives longest first so "ground troops" wins over
     "troops", each match a run of whole words."""
-    ordered = sorted(set(patterns), key=len, reverse=True)
-    body = "|".join(f"(?:{p})" for p in ordered)
+    body = "|".join(f"(?:{p})" for p in _longest_first(patterns))
     return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", flags)
+
+
+def _longest_first(patterns) -> list[str]:
+    return sorted(set(patterns), key=lambda p: (-len(p), p))  # ties in a fixed order, whatever the hash seed
 
 
 def spell_out(pattern: str) -> list[str] | None:
@@ -52,11 +55,9 @@ def _sequence(p: str, i: int) -> tuple[list[str], int]:
             if i < len(p) and p[i] == "?":  # lazy: tries the empty option first
                 raise _NotFinite
             atom = atom + [""]  # greedy: the atom, then without it
-        if i < len(p) and p[i] in _QUANTIFIERS:
+        if i < len(p) and p[i] in _QUANTIFIERS or len(options) * len(atom) > _LIMIT:
             raise _NotFinite
         options = ["".join(pair) for pair in product(options, atom)]
-        if len(options) > _LIMIT:
-            raise _NotFinite
     return options, i
 
 
@@ -67,6 +68,8 @@ def _atom(p: str, i: int) -> tuple[list[str], int]:
         while i < len(p) and p[i] == "|":
             more, i = _sequence(p, i + 1)
             options += more
+            if len(options) > _LIMIT:
+                raise _NotFinite
         if i >= len(p):
             raise _NotFinite
         return options, i + 1
@@ -86,22 +89,24 @@ def _atom(p: str, i: int) -> tuple[list[str], int]:
 
 
 class PhraseMatcher:
-    """Matches of named pattern lists, as `bounded_regex` would find them in lower-case text.
+    """Matches of named pattern lists, exactly as `bounded_regex(patterns, flags)` finds them.
 
-    A list goes to the phrase table if all its patterns spell out phrases that begin and end with
-    a word character; a phrase's rank is its place in the regex's order of trying, so where several
-    start at one word the one the regex would take wins, and matches of one list never overlap.
+    With no flags, a list goes to the phrase table if all its patterns spell out phrases that begin
+    and end with a word character; a phrase's rank is its place in the regex's order of trying, so
+    where several start at one word the one the regex would take wins, and matches of one list never
+    overlap. Any flag (e.g. IGNORECASE, for text that lower-casing would change) keeps every list a regex.
     """
 
     def __init__(self, named_patterns: dict[str, tuple[str, ...]], flags: int = 0):
         self.names = tuple(named_patterns)
-        self.regexes = {name: bounded_regex(p, flags) for name, p in named_patterns.items()}
         self._phrases: dict[str, list[tuple[int, int]]] = {}  # phrase -> [(list index, rank)]
         self._reach: dict[str, int] = {}  # first word -> most words a phrase starting with it spans
         self._tabled: list[int] = []
+        self._regexes: dict[str, re.Pattern[str]] = {}  # the lists left to their regex
         for index, name in enumerate(self.names):
-            phrases = [] if flags & re.IGNORECASE else self._spelled(named_patterns[name])
-            if phrases is None or not phrases:
+            phrases = None if flags else self._spelled(named_patterns[name])
+            if not phrases:
+                self._regexes[name] = bounded_regex(named_patterns[name], flags)
                 continue
             self._tabled.append(index)
             for rank, phrase in enumerate(phrases):
@@ -112,7 +117,7 @@ class PhraseMatcher:
     @staticmethod
     def _spelled(patterns) -> list[str] | None:
         phrases = []
-        for pattern in sorted(set(patterns), key=len, reverse=True):
+        for pattern in _longest_first(patterns):
             spelled = spell_out(pattern)
             if spelled is None or any(not s or not _is_word(s[0]) or not _is_word(s[-1]) for s in spelled):
                 return None
@@ -121,13 +126,9 @@ class PhraseMatcher:
 
     def find(self, text: str) -> dict[str, list[tuple[int, int]]]:
         """(start, end) of every match in `text`, by name, in text order."""
-        found: dict[str, list[tuple[int, int]]] = {}
-        tabled = set(self._tabled)
-        for index, name in enumerate(self.names):
-            if index not in tabled:
-                found[name] = [m.span() for m in self.regexes[name].finditer(text)]
+        found = {name: [m.span() for m in regex.finditer(text)] for name, regex in self._regexes.items()}
         if not self._tabled:
-            return found
+            return {name: found[name] for name in self.names}
         # Separators and words alternate in `pieces`, so word k ends at offsets[2k + 1]; only words that
         # can open a phrase (a few in ten) are looked at in Python.
         pieces = _WORD_SPLIT.split(text)

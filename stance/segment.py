@@ -148,6 +148,7 @@ def _sentence_tokenizer():
 # text's end or a space and a capital (perhaps after an opening quote).
 _PLAIN_END = re.compile(r"(?<![A-Za-z])([A-Za-z]{2,})[.?!](?=\s+[\"\u201c'\u2018]?[A-Z]|\s*\Z)")
 _MARK = re.compile(r"[.?!]")
+_ODD_SPACE = re.compile(r"[^\S \t\n\r\x0b\x0c]")  # no-break, thin, ideographic space, \x1c-\x1f, ...
 
 
 @lru_cache(maxsize=768)  # a block of StanceClassifier.BLOCK texts, as the lexicon caches
@@ -163,6 +164,8 @@ def _plain_sentence_spans(text: str) -> tuple[tuple[int, int], ...] | None:
     """Punkt's spans for a text whose every ".", "?" and "!" is a plain sentence end (two texts in
     three), found without running Punkt, which takes six times longer; None for any other text.
     Tests compare the two on our corpus and on random texts full of abbreviations and quotes."""
+    if _ODD_SPACE.search(text):  # Punkt looks for the word before a mark by ASCII whitespace only
+        return None
     ends = []
     for m in _PLAIN_END.finditer(text):
         if text[m.end() - 1] == "." and m.group(1).lower() in ABBREVIATIONS:

@@ -28,3 +28,22 @@ def test_matching_is_linear_on_long_text():
     start = time.perf_counter()
     lexicon.find_cues(text)
     assert time.perf_counter() - start < 20  # catastrophic backtracking would take far longer
+
+
+def test_typographic_apostrophes_and_contractions_count():
+    text = "We don\u2019t want it, they can\u2018t pay, we oughtn't stay and won\u02bct."
+    assert [w for _, _, w in lexicon.find_cues(text)["negation"]] == ["don\u2019t", "can\u2018t", "oughtn't", "won\u02bct"]
+
+
+def test_word_forms_of_stems_match():
+    harm = lexicon.find_cues("A catastrophic war would radicalise a generation and destabilize the region.")["harm"]
+    assert [w for _, _, w in harm] == ["catastrophic", "radicalise", "destabilize"]
+    assert [w for _, _, w in lexicon.find_cues("We stand with Kyiv.")["recommend"]] == ["stand with"]
+    assert [w for _, _, w in lexicon.find_cues("A waste of money.")["reject"]] == ["waste of"]
+
+
+def test_text_that_lower_casing_lengthens_matches_the_same():
+    plain = "Ministers ruled out ground troops but said sanctions must stay."
+    odd = plain + " \u0130"  # lower-cases to two characters: the case-insensitive path
+    assert lexicon.find_cues(odd) == lexicon.find_cues(plain)
+    assert lexicon.find_means(odd) == lexicon.find_means(plain)

@@ -46,6 +46,19 @@ def test_matcher_finds_what_the_regex_finds(text):
     assert matcher.find(low) == {k: [m.span() for m in bounded_regex(v).finditer(low)] for k, v in LISTS.items()}
 
 
+@pytest.mark.parametrize("flags", [re.IGNORECASE, re.ASCII])
+def test_flags_keep_the_regex(flags):
+    matcher = PhraseMatcher(LISTS, flags)
+    text = "\u00e9arms Arms-length ARMS, let's go"
+    assert not matcher._tabled
+    assert matcher.find(text) == {k: [m.span() for m in bounded_regex(v, flags).finditer(text)] for k, v in LISTS.items()}
+
+
+def test_spell_out_gives_up_early_on_huge_sets():
+    assert spell_out("(?:" + "[abcdefghij]" * 6 + ")") is None  # a million: refused before it is built
+    assert len(spell_out("[abcdefghij]" * 3)) == 1000
+
+
 def test_matcher_uses_the_table_for_finite_lists_only():
     matcher = PhraseMatcher(LISTS)
     assert [matcher.names[i] for i in matcher._tabled] == ["means", "short", "quote"]
