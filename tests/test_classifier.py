@@ -97,3 +97,14 @@ def test_explanations_name_columns_as_feature_names_does(tiny):
     clf.fit(texts[:-6], labels[:-6])  # fewer texts, another vocabulary: names must follow
     assert all(name in set(clf.feature_names()) for name, _ in clf.explain(texts[0]))
     assert pickle.loads(pickle.dumps(clf)).explain(texts[0]) == clf.explain(texts[0]) and first
+
+
+@pytest.mark.slow
+def test_n_jobs_gives_the_same_probabilities(tiny):
+    texts, labels = tiny
+    clf = StanceClassifier(min_df=1, char_ngrams=None).fit(texts, labels)
+    many = [f"{t} ({i})" for i, t in enumerate(texts * 45)]  # over 2 x BLOCK texts: two workers
+    one = clf.predict_proba(many)
+    clf.set_params(n_jobs=2)
+    assert np.array_equal(clf.predict_proba(many), one)
+    assert clf.predict_proba_explained(many[:3])[1] == clf.set_params(n_jobs=None).predict_proba_explained(many[:3])[1]
