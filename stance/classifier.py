@@ -8,6 +8,7 @@ contribution of each feature is just its value times its weight.
 
 from __future__ import annotations
 
+import uuid
 from bisect import bisect_right
 from collections import Counter
 from pathlib import Path
@@ -34,9 +35,17 @@ def _one_blas_thread():
     return threadpool_limits(limits=1, user_api="blas")
 
 
-def _featurise(union, texts: list[str], block: int):
+_SENT: dict[str, object] = {}  # in an n_jobs worker: the features it was sent last, caches warm
+
+
+def _featurise(union, texts: list[str], block: int, key: str | None = None):
     import scipy.sparse as sp
 
+    if key is not None:  # a worker keeps the first copy of these features, whose per-word caches fill
+        if key not in _SENT:
+            _SENT.clear()
+            _SENT[key] = union
+        union = _SENT[key]
     blocks = [union.transform(texts[i:i + block]) for i in range(0, len(texts), block)]
     return sp.vstack(blocks, format="csr") if len(blocks) != 1 else blocks[0].tocsr()
 
@@ -89,6 +98,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
 
     def fit(self, X: Iterable[str], y: Iterable[str]) -> "StanceClassifier":
         self.__dict__.pop("_parts", None)  # names of the old features
+        self.__dict__.pop("_features_key", None)
         texts = _as_list(X)
         labels = np.asarray(list(y))
         if labels.dtype.kind in "US":  # strings stay Python str, as users wrote them
@@ -136,7 +146,8 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         import scipy.sparse as sp
 
         size = -(-len(texts) // workers)  # one contiguous share each: the features travel once per worker
-        parts = Parallel(n_jobs=workers)(delayed(_featurise)(union, texts[i:i + size], self.BLOCK)
+        key = self.__dict__.setdefault("_features_key", uuid.uuid4().hex)  # these fitted features, this process
+        parts = Parallel(n_jobs=workers)(delayed(_featurise)(union, texts[i:i + size], self.BLOCK, key)
                                          for i in range(0, len(texts), size))
         return sp.vstack(parts, format="csr")
 
@@ -173,6 +184,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
     def __getstate__(self):
         state = dict(super().__getstate__())
         state.pop("_parts", None)  # rebuilt on demand
+        state.pop("_features_key", None)
         return state
 
     def _weights(self) -> np.ndarray:

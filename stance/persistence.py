@@ -46,6 +46,7 @@ TRUSTED_TYPES = (
     "sklearn.svm._classes.LinearSVC", "sklearn.pipeline.Pipeline", "sklearn.pipeline.FeatureUnion",
     "sklearn.feature_extraction.text.TfidfVectorizer", "sklearn.feature_extraction.text.TfidfTransformer",
     "stance.features.CharNgramTfidf",
+    "stance.features.WordNgramTfidf",
     "numpy.float32", "numpy.float64", "numpy.int64", "numpy.int32", "numpy.dtype", "numpy.ndarray",
     "builtins.slice", "scipy.sparse._csr.csr_matrix", "scipy.sparse._csr.csr_array",
 )

@@ -3,7 +3,8 @@ import pytest
 from sklearn.base import clone
 
 from stance import StanceClassifier
-from stance.features import CharNgramTfidf, LexiconFeatures, SentimentFeatures, TextNormalizer, make_features, normalize
+from stance.features import (CharNgramTfidf, LexiconFeatures, SentimentFeatures, TextNormalizer, WordNgramTfidf,
+                             make_features, normalize)
 
 
 def test_negation_scope_and_stemming():
@@ -124,3 +125,17 @@ def test_sentences_about_intervening_come_from_the_lexicon_matches():
 
     text = "The weather was calm. NATO launched air strikes at dawn. Markets fell. The intervention failed."
     assert _about_intervening(text) == [False, True, False, True]
+
+
+@pytest.mark.parametrize("ngrams", [(1, 1), (1, 2), (2, 3)])
+def test_word_ngrams_transform_as_sklearn_does(corpus, ngrams):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    texts = [normalize(r["text"]) for r in corpus[:1200]]
+    unseen = [normalize(r["text"]) for r in corpus[1200:1500]] + ["", "a", "UPPER case  words\there", "\u00e9t\u00e9 x\xa0y"]
+    params = dict(token_pattern=r"\S+", ngram_range=ngrams, min_df=2, sublinear_tf=True, dtype=np.float32)
+    ours, theirs = WordNgramTfidf(**params).fit(texts), TfidfVectorizer(**params).fit(texts)
+    A, B = ours.transform(unseen), theirs.transform(unseen)
+    assert A.shape == B.shape and A.dtype == B.dtype and A.nnz == B.nnz and abs(A - B).max() < 1e-6
+    plain = WordNgramTfidf(**{**params, "binary": True}).fit(texts)  # a setting the fast path does not cover
+    assert abs(plain.transform(unseen) - TfidfVectorizer(**{**params, "binary": True}).fit(texts).transform(unseen)).max() < 1e-6
