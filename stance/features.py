@@ -25,7 +25,8 @@ from sklearn.preprocessing import normalize as scale_rows
 from . import lexicon, sentiment
 from .segment import sentence_spans
 
-_TOKEN = re.compile(r"[a-z0-9]+(?:['\u2019][a-z]+)?|[.,;:!?]")
+# A token, and the hyphen right after it if any (a hyphen belongs to no token, so taking it changes none).
+_TOKEN_AND_HYPHEN = re.compile(r"([a-z0-9]+(?:['\u2019][a-z]+)?|[.,;:!?])(-?)")
 _NEGATORS = frozenset("not no never nor neither without cannot hardly nobody nothing".split())
 _SCOPE_END = frozenset(".,;:!?") | {"but", "yet", "however", "although", "though", "while"}
 
@@ -68,9 +69,7 @@ def normalize(text: str, stem: bool = True, negation: bool = True, scope: int = 
     ``_neg`` marking up to `scope` tokens after a negator (until punctuation or a contrast word)."""
     out = []
     left = 0
-    low = split_hashtags(text).lower()
-    for match in _TOKEN.finditer(low):
-        tok = match.group()
+    for tok, hyphen in _TOKEN_AND_HYPHEN.findall(split_hashtags(text).lower()):
         if tok in _SCOPE_END:
             left = 0
             if tok in ".,;:!?":
@@ -80,9 +79,8 @@ def normalize(text: str, stem: bool = True, negation: bool = True, scope: int = 
             word += "_neg"
             left -= 1
         out.append(word)
-        if negation and (tok in _NEGATORS or tok.endswith(("n't", "n\u2019t"))) \
-                and not low.startswith("-", match.end()):  # "a no-fly zone" negates nothing
-            left = scope
+        if negation and not hyphen and (tok in _NEGATORS or tok[-1] == "t" and tok.endswith(("n't", "n\u2019t"))):
+            left = scope  # but "a no-fly zone" negates nothing
     return " ".join(out)
 
 
