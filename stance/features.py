@@ -195,9 +195,19 @@ def _about_intervening(text: str) -> list[bool]:
 def _weighted_counts(vectorizer: TfidfVectorizer, indices: np.ndarray, indptr: list[int]):
     """What a fitted TfidfVectorizer's ``transform`` returns (l2-normed, with idf), from the vocabulary
     column of every n-gram occurrence in each text, repeats included."""
-    counts = sp.csr_matrix((np.ones(len(indices), dtype=vectorizer.dtype), indices, np.asarray(indptr)),
-                           shape=(len(indptr) - 1, len(vectorizer.vocabulary_)))
-    counts.sum_duplicates()
+    # Repeats summed into sorted columns, as scipy's sum_duplicates leaves them, but by sorting one int64
+    # key (row, column) per entry with numpy's vectorised sort: 3x faster on a block's 700,000 entries.
+    rows, width = len(indptr) - 1, len(vectorizer.vocabulary_)
+    keys = np.repeat(np.arange(rows, dtype=np.int64) * width, np.diff(indptr)) + indices
+    keys.sort()
+    first = np.empty(len(keys), dtype=bool)
+    first[:1] = True
+    np.not_equal(keys[1:], keys[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    row_of, columns = np.divmod(keys[starts], width)
+    counts = sp.csr_matrix((np.diff(starts, append=len(keys)).astype(vectorizer.dtype), columns.astype(np.int32),
+                            np.searchsorted(row_of, np.arange(rows + 1))), shape=(rows, width))
+    counts.has_canonical_format = True
     if vectorizer.sublinear_tf:
         np.log(counts.data, counts.data)
         counts.data += 1
