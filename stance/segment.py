@@ -148,6 +148,7 @@ def _sentence_tokenizer():
 # text's end or a space and a capital (perhaps after an opening quote).
 _PLAIN_END = re.compile(r"(?<![A-Za-z])([A-Za-z]{2,})[.?!](?=\s+[\"\u201c'\u2018]?[A-Z]|\s*\Z)")
 _MARK = re.compile(r"[.?!]")
+_BLANK = re.compile(r"\s*")
 _ODD_SPACE = re.compile(r"[^\S \t\n\r\x0b\x0c]")  # no-break, thin, ideographic space, \x1c-\x1f, ...
 
 
@@ -175,11 +176,11 @@ def _plain_sentence_spans(text: str) -> tuple[tuple[int, int], ...] | None:
         return None
     spans, start = [], 0
     for end in ends:
-        rest = text[end:]
-        if not rest.strip():
+        after = _BLANK.match(text, end).end()  # the next sentence starts after the whitespace
+        if after == len(text):
             break
         spans.append((start, end))
-        start = end + len(rest) - len(rest.lstrip())
+        start = after
     spans.append((start, len(text.rstrip())))
     return tuple(spans)
 
