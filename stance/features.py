@@ -192,6 +192,12 @@ def _about_intervening(text: str) -> list[bool]:
     return [bool(names) for names in _by_sentence(spans, hits)]
 
 
+def _counts_weighted_plainly(vectorizer: TfidfVectorizer) -> bool:
+    """Whether `vectorizer` weights counts the way `_weighted_counts` does (else its own transform runs)."""
+    return (vectorizer.input == "content" and not vectorizer.binary and vectorizer.norm == "l2"
+            and vectorizer.use_idf)
+
+
 def _weighted_counts(vectorizer: TfidfVectorizer, indices: np.ndarray, indptr: list[int]):
     """What a fitted TfidfVectorizer's ``transform`` returns (l2-normed, with idf), from the vocabulary
     column of every n-gram occurrence in each text, repeats included."""
@@ -223,7 +229,7 @@ class WordNgramTfidf(TfidfVectorizer):
     def transform(self, raw_documents):
         if (self.analyzer != "word" or self.token_pattern != r"\S+" or self.tokenizer is not None
                 or self.preprocessor is not None or self.stop_words is not None or self.strip_accents is not None
-                or self.input != "content" or self.binary or self.norm != "l2" or not self.use_idf):
+                or not _counts_weighted_plainly(self)):
             return super().transform(raw_documents)
         from sklearn.utils.validation import check_is_fitted
 
@@ -263,8 +269,7 @@ class CharNgramTfidf(TfidfVectorizer):
         return lambda doc: lower(split_hashtags(doc))
 
     def transform(self, raw_documents):
-        if self.analyzer != "char_wb" or self.input != "content" or self.binary or self.norm != "l2" \
-                or not self.use_idf:
+        if self.analyzer != "char_wb" or not _counts_weighted_plainly(self):
             return super().transform(raw_documents)
         from sklearn.utils.validation import check_is_fitted
 
@@ -284,7 +289,7 @@ class CharNgramTfidf(TfidfVectorizer):
                 pieces.append(cols)
                 size += len(cols)
             indptr.append(indptr[-1] + size // 4)
-        indices = np.frombuffer(bytearray(b"".join(pieces)), dtype=np.int32)  # writable
+        indices = np.frombuffer(b"".join(pieces), dtype=np.int32)
         return _weighted_counts(self, indices, indptr)
 
     def _columns(self, word: str) -> bytes:
