@@ -9,9 +9,11 @@ because one long argued paragraph says more than a one-line aside.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
+from sklearn.utils.validation import check_is_fitted
 
 from . import sentiment as _sentiment
 from .classifier import LABELS, StanceClassifier
@@ -99,6 +101,23 @@ def _check_text(text) -> str:
     return text
 
 
+def _stance_model(model) -> StanceClassifier:
+    """The model to label with: the shipped one, a fitted StanceClassifier, one saved at a path, or
+    the best StanceClassifier of a fitted search (GridSearchCV and the like)."""
+    from .persistence import load_model, shared_default_model
+
+    if model is None:
+        return shared_default_model()
+    if isinstance(model, (str, os.PathLike)):
+        return load_model(model)
+    model = getattr(model, "best_estimator_", model)
+    if not isinstance(model, StanceClassifier):
+        raise TypeError(f"model must be a fitted StanceClassifier (or the path of a saved one), got "
+                        f"{type(model).__name__}; analyze() needs its explanations, which a Pipeline around it hides")
+    check_is_fitted(model, "pipeline_")
+    return model
+
+
 def analyze(text: str, model=None, evidence: int = 5) -> Analysis:
     """Split `text` into paragraphs and label each prose paragraph's stance and sentiment."""
     return analyze_batch([text], model=model, evidence=evidence)[0]
@@ -108,9 +127,9 @@ def analyze_batch(texts: list[str], model=None, evidence: int = 5) -> list[Analy
     """analyze() over several texts with one model call, which is much faster than one call each.
     `model` decides the stance; which means a paragraph discusses always comes from the shipped
     MeansDetector."""
-    from .persistence import load_default_means, load_default_model
+    from .persistence import load_default_means
 
-    model = model if model is not None else load_default_model()
+    model = _stance_model(model)
     split = [split_paragraphs(_check_text(t)) for t in texts]
     prose = [p.text for paras in split for p in paras if p.kind == PROSE]
     labels = [str(c) for c in model.classes_]

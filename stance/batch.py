@@ -13,19 +13,31 @@ import io
 import itertools
 import json
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from .analysis import Analysis, analyze_batch
+from .data import DataError, allow_long_csv_fields
 
 ROW_FIELDS = ("id", "n_paragraphs", "index", "kind", "start", "end", "stance", "confidence", "p_support",
               "p_oppose", "p_neutral", "sentiment", "compound", "means", "holders", "evidence", "text")
 
 
 def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    """Lists of `size` items; if reading fails, the items read before the failure still come out."""
     it = iter(items)
-    while chunk := list(itertools.islice(it, size)):
+    while True:
+        chunk: list = []
+        try:
+            chunk.extend(itertools.islice(it, size))
+        except Exception:
+            if chunk:
+                yield chunk
+            raise
+        if not chunk:
+            return
         yield chunk
 
 
@@ -55,12 +67,20 @@ def analyze_many(items: Iterable, model=None, n_jobs: int = 1, chunk_size: int =
                  text_field: str = "text", errors: str = "raise") -> Iterator[tuple[object, Analysis | str]]:
     """Yield ``(key, Analysis)`` for each text, in input order, streaming chunk by chunk.
 
-    `items` may be strings (key = position), ``(key, text)`` pairs or dicts with `id_field` and
-    `text_field`. With ``errors="keep"`` a bad item yields ``(key, error message)`` instead of raising.
-    ``n_jobs`` > 1 labels chunks in joblib worker processes.
+    `items` may be strings (key = position, also for a pandas Series), ``(key, text)`` pairs or dicts
+    with `id_field` and `text_field`. With ``errors="keep"`` a bad item yields ``(key, error message)``
+    instead of raising. ``n_jobs`` > 1 labels chunks in joblib worker processes.
     """
     if errors not in ("raise", "keep"):
         raise ValueError("errors must be 'raise' or 'keep'")
+    if isinstance(items, (str, bytes)):
+        raise TypeError("analyze_many() takes many texts (a list, a file's records, ...), got a single "
+                        f"{type(items).__name__}; use analyze() for one text")
+    _check_sizes(chunk_size, n_jobs)
+    return _labelled(items, model, n_jobs, chunk_size, id_field, text_field, errors)
+
+
+def _labelled(items, model, n_jobs, chunk_size, id_field, text_field, errors):
     pairs = (_key_text(item, i, id_field, text_field) for i, item in enumerate(items))
     chunks = _chunks(pairs, chunk_size)
     if n_jobs == 1:
@@ -77,6 +97,13 @@ def analyze_many(items: Iterable, model=None, n_jobs: int = 1, chunk_size: int =
             yield key, result
 
 
+def _check_sizes(chunk_size: int, n_jobs: int) -> None:
+    if not isinstance(chunk_size, int) or chunk_size < 1:
+        raise ValueError(f"chunk_size must be a whole number of texts, at least 1; got {chunk_size!r}")
+    if not isinstance(n_jobs, int) or n_jobs == 0 or n_jobs < -1:
+        raise ValueError(f"n_jobs must be a number of processes (1, 2, ...) or -1 for all cores; got {n_jobs!r}")
+
+
 def result_rows(key, analysis: Analysis) -> list[dict]:
     """The flat paragraph rows written for one article."""
     rows = analysis.to_records()
@@ -86,65 +113,100 @@ def result_rows(key, analysis: Analysis) -> list[dict]:
 # --- input ---------------------------------------------------------------------------------------
 
 def read_articles(path: str | os.PathLike, id_field: str = "id", text_field: str = "text") -> Iterator[tuple]:
-    """(id, text) pairs from a JSONL/CSV file or a folder of .txt files, read lazily.
-    Malformed records come through as (id, BadRecord) so they can be reported and skipped."""
+    """(id, text) pairs from a JSONL/CSV/TSV file, a folder of .txt files or one .txt file, read lazily.
+    Malformed records (not UTF-8, no id, no text, an id seen before) come through as (id, BadRecord)
+    so they can be reported and skipped; a CSV without the id or text column stops at once."""
     path = Path(path)
     if path.is_dir():
-        for f in sorted(path.glob("*.txt")):
+        files = sorted(path.glob("*.txt"))
+        if not files:
+            raise DataError(f"{path}: a folder with no .txt files; give a folder of .txt articles or a JSONL/CSV file")
+        for f in files:
             try:
-                yield f.stem, f.read_text(encoding="utf-8")
-            except (UnicodeDecodeError, OSError) as exc:
-                yield f.stem, BadRecord(f"{f}: cannot read as UTF-8 text ({exc})")
+                yield f.stem, _checked_text(f.read_bytes().decode("utf-8-sig"), f)
+            except UnicodeDecodeError as exc:
+                yield f.stem, BadRecord(f"{f}: not UTF-8 text (invalid byte at position {exc.start})")
+            except OSError as exc:
+                yield f.stem, BadRecord(f"{f}: cannot read ({exc.strerror})")
         return
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file or folder")
-    with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
-        if path.suffix.lower() in (".jsonl", ".ndjson", ".json"):
+    suffix = path.suffix.lower()
+    with open(path, "rb") as raw:
+        if b"\x00" in raw.read(8192):
+            raise DataError(f"{path}: looks like a binary file, not text")
+    if suffix == ".txt":  # one article
+        try:
+            yield path.stem, _checked_text(path.read_bytes().decode("utf-8-sig"), path)
+        except UnicodeDecodeError as exc:
+            yield path.stem, BadRecord(f"{path}: not UTF-8 text (invalid byte at position {exc.start})")
+        return
+    seen: dict[str, int] = {}
+    # Bad bytes are kept as surrogates so that one bad record is reported, not the whole file lost.
+    with open(path, encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:
+        if suffix in (".jsonl", ".ndjson", ".json"):
             for n, line in enumerate(fh, 1):
                 if not line.strip():
+                    continue
+                if _BAD_BYTE.search(line):
+                    yield f"line-{n}", BadRecord(f"{path}, line {n}: not UTF-8 text")
                     continue
                 try:
                     rec = json.loads(line)
                 except json.JSONDecodeError as exc:
                     yield f"line-{n}", BadRecord(f"{path}, line {n}: not valid JSON ({exc.msg})")
                     continue
-                yield _record_pair(rec, n, path, id_field, text_field)
+                yield _record_pair(rec, n, path, id_field, text_field, seen)
         else:
-            reader = csv.DictReader(fh)
-            for rec in reader:
-                yield _record_pair(rec, reader.line_num, path, id_field, text_field)
+            allow_long_csv_fields()
+            reader = csv.DictReader(fh, delimiter="\t" if suffix == ".tsv" else ",")
+            missing = [c for c in (id_field, text_field) if c not in (reader.fieldnames or ())]
+            if missing:
+                raise DataError(f"{path}: no column {' or '.join(map(repr, missing))} (columns: "
+                                f"{', '.join(reader.fieldnames or ())}); choose others with --id-column/--text-column")
+            try:
+                for rec in reader:
+                    if any(_BAD_BYTE.search(v) for v in rec.values() if isinstance(v, str)):
+                        yield f"line-{reader.line_num}", BadRecord(f"{path}, line {reader.line_num}: not UTF-8 text")
+                        continue
+                    yield _record_pair(rec, reader.line_num, path, id_field, text_field, seen)
+            except csv.Error as exc:
+                raise DataError(f"{path}, line {reader.line_num}: unreadable CSV ({exc})") from None
+
+
+_BAD_BYTE = re.compile("[\udc80-\udcff]")
 
 
 class BadRecord(str):
     """An input record that cannot be analysed, carrying the reason."""
 
 
-def _record_pair(rec, n: int, path: Path, id_field: str, text_field: str):
+def _checked_text(text: str, where) -> str:
+    return text if text.strip() else BadRecord(f"{where}: no text")
+
+
+def _record_pair(rec, n: int, path: Path, id_field: str, text_field: str, seen: dict[str, int]):
     if not isinstance(rec, dict):
         return f"line-{n}", BadRecord(f"{path}, line {n}: expected an object with {id_field!r} and {text_field!r}")
     key = rec.get(id_field)
     if key in (None, ""):
         return f"line-{n}", BadRecord(f"{path}, line {n}: missing {id_field!r}")
+    first = seen.setdefault(str(key), n)
+    if first != n:
+        return f"line-{n}", BadRecord(f"{path}, line {n}: id {key!r} repeats line {first}; ids must be unique")
     text = rec.get(text_field)
     if not isinstance(text, str):
         return key, BadRecord(f"{path}, line {n}: {text_field!r} is {type(text).__name__}, expected text")
-    return key, text
+    return key, _checked_text(text, f"{path}, line {n}")
 
 
 # --- output and resume ---------------------------------------------------------------------------
 
-def _finished_ids(output: Path, errors: Path) -> set:
-    """Ids already complete in `output` (all their rows present) or already reported in `errors`.
-    Rows of an article cut short by an interrupt are dropped from the file here."""
-    done: set = set()
-    if errors.is_file():
-        for line in errors.read_text(encoding="utf-8", errors="replace").splitlines():
-            try:
-                done.add(str(json.loads(line)["id"]))
-            except (json.JSONDecodeError, KeyError, TypeError):
-                pass
+def _finished_ids(output: Path) -> set:
+    """Ids already complete in `output` (all their rows present). Rows of an article cut short by an
+    interrupt are dropped from the file here. Failed records are not done: a rerun tries them again."""
     if not output.is_file():
-        return done
+        return set()
     rows = _read_rows(output)
     counts: dict[str, int] = {}
     expected: dict[str, int] = {}
@@ -158,7 +220,7 @@ def _finished_ids(output: Path, errors: Path) -> set:
         tmp = output.with_suffix(output.suffix + ".tmp")
         tmp.write_text(_format_rows(keep, output, header=True), encoding="utf-8")
         os.replace(tmp, output)
-    return done | complete
+    return complete
 
 
 def _has_partial_tail(path: Path) -> bool:
@@ -171,17 +233,25 @@ def _has_partial_tail(path: Path) -> bool:
 
 
 def _read_rows(path: Path) -> list[dict]:
+    """The rows of an earlier run's output; anything else in the file is refused, not overwritten."""
     text = path.read_text(encoding="utf-8", errors="replace")
+    foreign = DataError(f"{path}: exists and is not the output of `stance batch` (no 'id' and 'n_paragraphs' "
+                        "in its rows); give another output path")
     if path.suffix.lower() == ".csv":
-        rows = list(csv.DictReader(io.StringIO(text)))
-        return [r for r in rows if r.get("n_paragraphs") not in (None, "") and None not in r]
+        reader = csv.DictReader(io.StringIO(text))
+        if text and tuple(reader.fieldnames or ()) != ROW_FIELDS:
+            raise foreign
+        return [r for r in reader if r.get("n_paragraphs") not in (None, "") and None not in r]
     rows = []
     for line in text.splitlines(keepends=True):
-        if line.endswith("\n"):
+        if line.endswith("\n") and line.strip():
             try:
-                rows.append(json.loads(line))
+                row = json.loads(line)
             except json.JSONDecodeError:
-                pass
+                continue  # a line cut short by an interrupt
+            if not isinstance(row, dict) or "id" not in row or not isinstance(row.get("n_paragraphs"), int):
+                raise foreign
+            rows.append(row)
     return rows
 
 
@@ -208,10 +278,16 @@ def run_batch(input_path: str | os.PathLike, output_path: str | os.PathLike, mod
               chunk_size: int = 256, id_field: str = "id", text_field: str = "text",
               errors_path: str | os.PathLike | None = None, progress: bool | None = None) -> dict:
     """Label every article of `input_path` into `output_path`, resuming where a previous run stopped.
-    Returns counts: done before, labelled now, failed now."""
+    Records that fail go to `errors_path` (default: OUTPUT.errors.jsonl, rewritten each run) and are
+    tried again by the next run. Returns counts: done before, labelled now, failed now."""
+    _check_sizes(chunk_size, n_jobs)
     output = Path(output_path)
     errors = Path(errors_path) if errors_path else output.with_name(output.name + ".errors.jsonl")
-    done = _finished_ids(output, errors)
+    for other, what in ((output, "output"), (errors, "errors file")):
+        if Path(input_path).exists() and other.exists() and Path(input_path).resolve() == other.resolve():
+            raise DataError(f"{other}: the {what} is the input itself; give another path")
+    done = _finished_ids(output)
+    errors.unlink(missing_ok=True)  # this run's failures only: earlier ones are retried below
     header = output.suffix.lower() == ".csv" and (not output.is_file() or output.stat().st_size == 0)
     todo = ((k, t) for k, t in read_articles(input_path, id_field, text_field) if str(k) not in done)
     stats = {"skipped": len(done), "labelled": 0, "failed": 0, "paragraphs": 0}
@@ -229,22 +305,24 @@ def run_batch(input_path: str | os.PathLike, output_path: str | os.PathLike, mod
         err_buf.clear()
 
     good = ((k, t) for k, t in _split_bad(todo, err_buf, stats))
-    for key, result in analyze_many(good, model=model, n_jobs=n_jobs, chunk_size=chunk_size, errors="keep"):
-        if isinstance(result, str):
-            err_buf.append({"id": key, "error": result})
-            stats["failed"] += 1
-        else:
-            rows = result_rows(key, result)
-            rows_buf.extend(rows)
-            stats["labelled"] += 1
-            stats["paragraphs"] += len(rows)
+    try:
+        for key, result in analyze_many(good, model=model, n_jobs=n_jobs, chunk_size=chunk_size, errors="keep"):
+            if isinstance(result, str):
+                err_buf.append({"id": key, "error": result})
+                stats["failed"] += 1
+            else:
+                rows = result_rows(key, result)
+                rows_buf.extend(rows)
+                stats["labelled"] += 1
+                stats["paragraphs"] += len(rows)
+            if bar is not None:
+                bar.update(1)
+            if stats["labelled"] % chunk_size == 0:
+                flush()
+    finally:  # an input error or an interrupt further on keeps what was labelled so far
+        flush()
         if bar is not None:
-            bar.update(1)
-        if stats["labelled"] % chunk_size == 0:
-            flush()
-    flush()
-    if bar is not None:
-        bar.close()
+            bar.close()
     return stats
 
 

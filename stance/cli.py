@@ -49,7 +49,9 @@ def _read_input(name: str) -> tuple[str, str]:
 
 def _model(args):
     if not getattr(args, "model", None):
-        return None
+        from .persistence import shared_default_model
+
+        return shared_default_model()
     from .persistence import load_model
 
     return load_model(args.model, trust=args.trust_model)
@@ -100,6 +102,8 @@ def cmd_train(args) -> None:
     from .classifier import StanceClassifier
     from .data import read_labelled
 
+    if Path(args.out).is_dir():  # before training, not after
+        raise Failure(f"{args.out}: is a folder; give a file name, e.g. {Path(args.out) / 'model.skops'}")
     records = read_labelled(args.data, text=args.text_column, label=args.label_column, keep_unknown=args.any_labels)
     model = StanceClassifier(C=args.C).fit([r["text"] for r in records], [r["stance"] for r in records])
     path = model.save(args.out)
@@ -109,10 +113,9 @@ def cmd_train(args) -> None:
 def cmd_evaluate(args) -> None:
     from .data import read_labelled
     from .evaluation import evaluate
-    from .persistence import load_default_model
 
     records = read_labelled(args.data, text=args.text_column, label=args.label_column, keep_unknown=args.any_labels)
-    model = _model(args) or load_default_model()
+    model = _model(args)
     report = evaluate(model, [r["text"] for r in records], [r["stance"] for r in records])
     if args.format == "json":
         print(report.to_json(indent=2))
@@ -141,6 +144,16 @@ def cmd_validate(args) -> None:
     if problems:
         raise Failure(f"{len(problems)} problem(s) in {args.corpus}")
     print(f"{args.corpus}: OK")
+
+
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {value!r}")
+    return int(value)
+
+
+def _jobs(value: str) -> int:
+    return -1 if value == "-1" else _positive(value)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -187,8 +200,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("batch", help="label an archive of articles, resumably")
     p.add_argument("input", metavar="INPUT", help="JSONL/CSV with id and text columns, or a folder of .txt files")
     p.add_argument("output", metavar="OUTPUT", help="JSONL or CSV (by extension) of paragraph rows")
-    p.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
-    p.add_argument("--chunk-size", type=int, default=256, help="articles per chunk written (default 256)")
+    p.add_argument("--jobs", type=_jobs, default=1, help="worker processes (default 1; -1: all cores)")
+    p.add_argument("--chunk-size", type=_positive, default=256, help="articles per chunk written (default 256)")
     p.add_argument("--id-column", default="id")
     p.add_argument("--text-column", default="text")
     p.add_argument("--errors", metavar="PATH", help="where failed records go (default: OUTPUT.errors.jsonl)")
@@ -213,6 +226,10 @@ def main(argv: list[str] | None = None) -> int:
         args.func(args)
     except (Failure, DataError, ModelError, FileNotFoundError, ValueError) as exc:
         print(f"stance: error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # a folder where a file should be, no permission, a full disk
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"stance: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("stance: interrupted", file=sys.stderr)

@@ -29,9 +29,16 @@ class DataError(ValueError):
     """A labelled file that cannot be used; the message names the file and line."""
 
 
+def allow_long_csv_fields() -> None:
+    """Let CSV fields hold whole articles: Python's csv stops at 131,072 characters by default."""
+    csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
+
+
 def read_records(path: str | os.PathLike) -> Iterator[tuple[int, dict]]:
     """(line number, record) from a CSV, TSV, JSONL or SemEval .txt file, by its extension."""
     path = Path(path)
+    if path.is_dir():
+        raise DataError(f"{path}: is a folder, expected a CSV/TSV/JSONL file")
     if not path.is_file():
         raise DataError(f"{path}: no such file")
     suffix = path.suffix.lower()
@@ -46,19 +53,33 @@ def read_records(path: str | os.PathLike) -> Iterator[tuple[int, dict]]:
                     except json.JSONDecodeError as exc:
                         raise DataError(f"{path}, line {n}: not valid JSON ({exc.msg})") from None
                     if not isinstance(record, dict):
-                        raise DataError(f"{path}, line {n}: expected a JSON object, got {type(record).__name__}")
+                        raise DataError(f"{path}, line {n}: expected a JSON object, got {type(record).__name__} "
+                                        "(JSON Lines: one object per line, not one array)")
                     yield n, record
             else:
+                allow_long_csv_fields()
                 delimiter = "\t" if suffix in (".tsv", ".txt") else ","
                 reader = csv.DictReader(fh, delimiter=delimiter)
-                if not reader.fieldnames:
-                    raise DataError(f"{path}: the file is empty (no header row)")
-                for record in reader:
-                    if None in record:
-                        raise DataError(f"{path}, line {reader.line_num}: more fields than the header has")
-                    yield reader.line_num, record
-    except UnicodeDecodeError as exc:
-        raise DataError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+                try:
+                    if not reader.fieldnames:
+                        raise DataError(f"{path}: the file is empty (no header row)")
+                    for record in reader:
+                        if None in record:
+                            raise DataError(f"{path}, line {reader.line_num}: more fields than the header has")
+                        yield reader.line_num, record
+                except csv.Error as exc:
+                    raise DataError(f"{path}, line {reader.line_num}: unreadable CSV ({exc})") from None
+    except UnicodeDecodeError:
+        raise DataError(f"{path}, line {_first_bad_line(path)}: not UTF-8 text") from None
+
+
+def _first_bad_line(path: Path) -> int:
+    for n, line in enumerate(path.read_bytes().splitlines(), 1):
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            return n
+    return 1
 
 
 def read_labelled(path: str | os.PathLike, text: str = "text", label: str = "stance",
@@ -78,6 +99,8 @@ def read_labelled(path: str | os.PathLike, text: str = "text", label: str = "sta
         body, raw = rec[text], rec[label]
         if not isinstance(body, str) or not body.strip():
             raise DataError(f"{path}, line {n}: empty {text!r}")
+        if raw is None or not str(raw).strip():  # not "None", which would read as SemEval's NONE
+            raise DataError(f"{path}, line {n}: no label in {label!r}")
         raw = str(raw).strip()
         stance = mapping.get(raw.lower(), raw if keep_unknown else None)
         if not stance:

@@ -33,6 +33,9 @@ def f_avg(y_true, y_pred, labels: tuple[str, str] | None = None) -> float:
 def expected_calibration_error(y_true, proba: np.ndarray, classes, bins: int = 10) -> tuple[float, list[dict]]:
     """ECE of the top-label confidence, and the reliability-diagram bins behind it."""
     proba = np.asarray(proba)
+    if classes is None or proba.ndim != 2 or proba.shape != (len(y_true), len(classes)):
+        raise ValueError(f"probabilities need one row per item and one column per class (pass classes=model.classes_); "
+                         f"got shape {proba.shape} for {len(y_true)} items and classes {classes}")
     conf = proba.max(axis=1)
     correct = np.asarray(classes, dtype=object)[proba.argmax(axis=1)] == np.asarray(y_true, dtype=object)
     edges = np.linspace(0, 1, bins + 1)
@@ -51,6 +54,8 @@ def bootstrap_ci(y_true, y_pred, metric=None, n: int = 1000, level: float = 0.95
     """Percentile bootstrap interval of `metric` (default macro-F1) over items."""
     metric = metric or (lambda t, p: f1_score(t, p, average="macro", zero_division=0))
     y_true, y_pred = np.asarray(y_true, dtype=object), np.asarray(y_pred, dtype=object)
+    if len(y_true) != len(y_pred) or not len(y_true):
+        raise ValueError(f"need as many predictions as gold labels, at least one; got {len(y_true)} and {len(y_pred)}")
     rng = np.random.default_rng(seed)
     scores = [metric(y_true[idx], y_pred[idx]) for idx in (rng.integers(0, len(y_true), len(y_true)) for _ in range(n))]
     return float(np.quantile(scores, (1 - level) / 2)), float(np.quantile(scores, 1 - (1 - level) / 2))

@@ -34,6 +34,8 @@ _SCOPE_END = frozenset(".,;:!?") | {"but", "yet", "however", "although", "though
 def _as_list(X: Iterable[str]) -> list[str]:
     if isinstance(X, str):
         raise TypeError("expected a list of texts, got a single str; wrap it in a list")
+    if hasattr(X, "columns") or getattr(X, "ndim", 1) != 1:  # a DataFrame would give its column names
+        raise TypeError(f"expected a list of texts, got a 2-D {type(X).__name__}; pass one column, e.g. df['text']")
     texts = list(X)
     for i, t in enumerate(texts):
         if not isinstance(t, str):

@@ -111,6 +111,8 @@ def save_model(model: StanceClassifier, path: str | os.PathLike) -> Path:
     path = Path(path)
     if not hasattr(model, "pipeline_"):
         raise ModelError("cannot save an unfitted model: call fit() first")
+    if path.is_dir():
+        raise ModelError(f"{path}: is a folder; give a file name, e.g. {path / 'model.skops'}")
     payload = {"metadata": {**versions(), "labels": [str(c) for c in model.classes_]}, "model": _strip(model)}
     if path.suffix in (".joblib", ".pkl", ".pickle"):
         import joblib
@@ -245,7 +247,15 @@ def cache_dir() -> Path:
 
 
 def load_default_model() -> StanceClassifier:
-    """The shipped classifier, verified against its recorded SHA-256 (rebuilt once per scikit-learn version)."""
+    """The shipped classifier, verified against its recorded SHA-256 (rebuilt once per scikit-learn
+    version). Yours to change: refitting it or setting its parameters leaves ``analyze()`` as it was."""
+    import copy
+
+    return copy.deepcopy(shared_default_model())
+
+
+def shared_default_model() -> StanceClassifier:
+    """The one loaded copy that ``analyze()`` and the CLI use; not to be changed."""
     return _default_bundle()["stance"]
 
 

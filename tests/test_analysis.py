@@ -71,6 +71,31 @@ def test_bad_input_is_named(bad, message, small_model):
         stance.analyze(bad, model=small_model)
 
 
+def test_model_may_be_a_path_or_a_search_but_not_a_pipeline(small_model, tmp_path):
+    from sklearn.model_selection import GridSearchCV
+    from sklearn.pipeline import Pipeline
+
+    text = "The council must send peacekeepers now."
+    expected = stance.analyze(text, model=small_model).to_dict()
+    assert stance.analyze(text, model=small_model.save(tmp_path / "m.skops")).to_dict() == expected
+    search = GridSearchCV(small_model, {"C": [1.0]}, cv=2)
+    search.best_estimator_ = small_model  # as a fitted search holds it
+    assert stance.analyze(text, model=search).to_dict() == expected
+    with pytest.raises(TypeError, match="got Pipeline"):
+        stance.analyze(text, model=Pipeline([("clf", small_model)]))
+    with pytest.raises(stance.ModelError, match="no such model file"):
+        stance.analyze(text, model=str(tmp_path / "missing.skops"))
+
+
+def test_the_model_analyze_uses_is_not_the_one_users_get(default_model):
+    text = "The council must send peacekeepers now to stop the massacres."
+    before = stance.analyze(text).to_dict()
+    mine = stance.load_default_model()
+    mine.fit(["send troops now", "never send troops", "troops arrived", "arm them", "do not arm them", "aid came"],
+             ["support", "oppose", "neutral"] * 2)
+    assert stance.analyze(text).to_dict() == before
+
+
 def test_empty_and_odd_text(small_model):
     assert stance.analyze("", model=small_model).paragraphs == ()
     assert stance.analyze("   \n\n\t", model=small_model).stance is None

@@ -3,6 +3,7 @@ import json
 import pytest
 
 from stance.batch import analyze_bag, analyze_many, run_batch
+from stance.data import DataError
 
 ARTICLES = [{"id": f"a{i}", "text": f"Title {i}\n\nThe council should send more peacekeepers now, officials said.\n\n"
              f"Critics warned the mission would fail and cost billions ({i})."} for i in range(12)]
@@ -98,6 +99,82 @@ def test_folder_of_txt_files(small_model, tmp_path):
 def test_missing_input(tmp_path, small_model):
     with pytest.raises(FileNotFoundError, match="no such file"):
         run_batch(tmp_path / "nope.jsonl", tmp_path / "out.jsonl", model=small_model, progress=False)
+
+
+def test_failed_records_are_retried_once_fixed(small_model, tmp_path):
+    src = write_jsonl(tmp_path / "in.jsonl", ARTICLES[:2] + [{"id": "late", "text": None}])
+    out = tmp_path / "out.jsonl"
+    assert run_batch(src, out, model=small_model, progress=False)["failed"] == 1
+    write_jsonl(src, ARTICLES[:2] + [{"id": "late", "text": "The council must send peacekeepers."}])
+    stats = run_batch(src, out, model=small_model, progress=False)
+    assert stats["skipped"] == 2 and stats["labelled"] == 1 and stats["failed"] == 0
+    assert not (tmp_path / "out.jsonl.errors.jsonl").exists()  # the errors file holds this run's failures
+    assert {r["id"] for r in rows_of(out)} == {"a0", "a1", "late"}
+
+
+def test_bad_records_named_and_the_rest_labelled(small_model, tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(b"".join([json.dumps(ARTICLES[0]).encode() + b"\n",
+                              b'{"id": "latin", "text": "caf\xe9 troops"}\n',
+                              json.dumps({"id": "a0", "text": "again"}).encode() + b"\n",
+                              json.dumps({"id": "blank", "text": "  \n "}).encode() + b"\n",
+                              json.dumps(ARTICLES[1]).encode() + b"\n"]))
+    out = tmp_path / "out.jsonl"
+    stats = run_batch(src, out, model=small_model, progress=False)
+    assert stats["labelled"] == 2 and stats["failed"] == 3
+    errors = {e["id"]: e["error"] for e in rows_of(tmp_path / "out.jsonl.errors.jsonl")}
+    assert "line 2: not UTF-8" in errors["line-2"]
+    assert "repeats line 1" in errors["line-3"]
+    assert "no text" in errors["blank"]
+
+
+def test_csv_without_the_text_column_stops_at_once(small_model, tmp_path):
+    src = tmp_path / "in.csv"
+    src.write_text("id,body\n1,The council should act.\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"no column 'text' \(columns: id, body\)"):
+        run_batch(src, tmp_path / "out.jsonl", model=small_model, progress=False)
+    stats = run_batch(src, tmp_path / "out.jsonl", model=small_model, text_field="body", progress=False)
+    assert stats["labelled"] == 1
+
+
+def test_long_csv_fields_and_tsv(small_model, tmp_path):
+    long_text = "The council should send more peacekeepers now. " * 3000  # 140,000 characters in one field
+    src = tmp_path / "in.tsv"
+    src.write_text(f"id\ttext\nbig\t{long_text}\n", encoding="utf-8")
+    assert run_batch(src, tmp_path / "out.jsonl", model=small_model, progress=False)["labelled"] == 1
+
+
+def test_refuses_to_overwrite_what_it_did_not_write(small_model, tmp_path):
+    src = write_jsonl(tmp_path / "in.jsonl", ARTICLES[:2])
+    with pytest.raises(DataError, match="the output is the input itself"):
+        run_batch(src, src, model=small_model, progress=False)
+    other = write_jsonl(tmp_path / "other.jsonl", ARTICLES[:1])
+    with pytest.raises(DataError, match="not the output of `stance batch`"):
+        run_batch(src, other, model=small_model, progress=False)
+    assert rows_of(other) == ARTICLES[:1]
+
+
+def test_rows_already_labelled_are_written_when_the_input_breaks(small_model, tmp_path, monkeypatch):
+    import stance.batch
+
+    def breaks_after_three(path, id_field, text_field):
+        yield from ((a["id"], a["text"]) for a in ARTICLES[:3])
+        raise DataError(f"{path}, line 5: unreadable CSV")
+
+    monkeypatch.setattr(stance.batch, "read_articles", breaks_after_three)
+    out = tmp_path / "out.jsonl"
+    with pytest.raises(DataError, match="line 5"):
+        run_batch(tmp_path / "in.csv", out, model=small_model, chunk_size=100, progress=False)
+    assert [r["id"] for r in rows_of(out)][::3] == [a["id"] for a in ARTICLES[:3]]
+
+
+def test_sizes_and_single_strings_are_checked(small_model):
+    with pytest.raises(ValueError, match="chunk_size"):
+        analyze_many(["a text"], model=small_model, chunk_size=0)
+    with pytest.raises(ValueError, match="n_jobs"):
+        analyze_many(["a text"], model=small_model, n_jobs=0)
+    with pytest.raises(TypeError, match="use analyze"):
+        analyze_many("one text", model=small_model)
 
 
 @pytest.mark.slow

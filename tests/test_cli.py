@@ -71,6 +71,22 @@ def test_usage_errors_exit_2(capsys):
     assert exc.value.code == 2
 
 
+def test_os_errors_and_bad_sizes_are_one_line(capsys, tmp_path):
+    data = tmp_path / "d.csv"
+    data.write_text("text,stance\n" + "".join(f"text number {i},{lab}\n" for i, lab in
+                                              enumerate(["support", "oppose", "neutral"] * 4)), encoding="utf-8")
+    code, _, err = run(capsys, "train", str(data), "--out", str(tmp_path))
+    assert code == 1 and err == f"stance: error: {tmp_path}: is a folder; give a file name, e.g. {tmp_path}/model.skops\n"
+    (tmp_path / "out.jsonl").mkdir()
+    articles = tmp_path / "a.jsonl"
+    articles.write_text('{"id": 1, "text": "The council must act."}\n', encoding="utf-8")
+    code, _, err = run(capsys, "batch", str(articles), str(tmp_path / "out.jsonl"))
+    assert code == 1 and err.startswith("stance: error: ") and "Traceback" not in err and "out.jsonl" in err
+    with pytest.raises(SystemExit) as exit_:
+        main(["batch", str(data), str(tmp_path / "o.jsonl"), "--chunk-size", "0"])
+    assert exit_.value.code == 2 and "at least 1" in capsys.readouterr().err
+
+
 def test_help_has_examples(capsys):
     with pytest.raises(SystemExit) as exc:
         main(["--help"])

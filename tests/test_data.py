@@ -24,6 +24,7 @@ def test_csv_and_jsonl(tmp_path):
     ("text,stance\nx,support\n  ,oppose\n", "line 3: empty 'text'"),
     ("text,stance\nx,maybe\n", "line 2: unknown label 'maybe'"),
     ("id,text,stance\n1,x,support\n1,y,oppose\n", "line 3: duplicated id '1' (first on line 2)"),
+    ("text,stance\nx,support\ny\n", "line 3: no label in 'stance'"),  # not "None", read as SemEval's NONE
     ("", "empty"),
 ])
 def test_errors_name_file_and_line(tmp_path, content, message):
@@ -37,9 +38,16 @@ def test_bad_json_and_encoding(tmp_path):
     with pytest.raises(DataError, match="line 2: not valid JSON"):
         read_labelled(write(tmp_path / "a.jsonl", '{"text": "x", "stance": "support"}\n{oops\n'))
     latin = tmp_path / "l.csv"
-    latin.write_bytes("text,stance\ncaf\xe9,support\n".encode("latin-1"))
-    with pytest.raises(DataError, match="not UTF-8"):
+    latin.write_bytes("text,stance\nfine,oppose\ncaf\xe9,support\n".encode("latin-1"))
+    with pytest.raises(DataError, match="line 3: not UTF-8"):
         read_labelled(latin)
+    with pytest.raises(DataError, match="line 1: expected a JSON object, got list .JSON Lines"):
+        read_labelled(write(tmp_path / "a.json", '[{"text": "x", "stance": "support"}]\n'))
+    with pytest.raises(DataError, match="is a folder"):
+        read_labelled(tmp_path)
+    null_label = write(tmp_path / "n.jsonl", '{"text": "We must send troops", "stance": null}\n')
+    with pytest.raises(DataError, match="line 1: no label"):
+        read_labelled(null_label)
     with pytest.raises(DataError, match="no such file"):
         read_labelled(tmp_path / "missing.csv")
 

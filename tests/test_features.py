@@ -19,6 +19,10 @@ def test_normalizer_rejects_a_bare_string():
         TextNormalizer().transform("one text")
     with pytest.raises(TypeError, match="text #1"):
         TextNormalizer().transform(["fine", 3])
+    pd = pytest.importorskip("pandas")
+    with pytest.raises(TypeError, match=r"2-D DataFrame; pass one column, e.g. df\['text'\]"):
+        TextNormalizer().transform(pd.DataFrame({"text": ["one", "two"]}))
+    assert TextNormalizer().transform(pd.Series(["Not one", "two"])) == ["not one_neg", "two"]
 
 
 def test_lexicon_features_shape_names_and_signal():
