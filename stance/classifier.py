@@ -97,6 +97,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         raise ValueError(f"loss must be 'logistic' or 'hinge', got {self.loss!r}")
 
     def fit(self, X: Iterable[str], y: Iterable[str]) -> "StanceClassifier":
+        """Learn from texts and their labels (any label set, two classes or more, two examples each)."""
         self.__dict__.pop("_parts", None)  # names of the old features
         self.__dict__.pop("_features_key", None)
         texts = _as_list(X)
@@ -152,6 +153,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         return sp.vstack(parts, format="csr")
 
     def predict_proba(self, X: Iterable[str]) -> np.ndarray:
+        """Calibrated probabilities, one row per text, columns in ``classes_`` order."""
         check_is_fitted(self, "pipeline_")
         texts = _as_list(X)
         if not texts:
@@ -160,10 +162,13 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             return self.pipeline_.named_steps["model"].predict_proba(self._features(texts))
 
     def predict(self, X: Iterable[str]) -> np.ndarray:
+        """The most probable label of each text. An empty text gets whatever the model makes of no words;
+        ``analyze()`` never asks, as it labels only paragraphs with prose."""
         proba = self.predict_proba(X)
         return self.classes_[np.argmax(proba, axis=1)]
 
     def feature_names(self) -> np.ndarray:
+        """Every column's name, prefixed by its part (words__, chars__, lexicon__, sentiment__)."""
         check_is_fitted(self, "pipeline_")
         return self.pipeline_.named_steps["features"].get_feature_names_out()
 

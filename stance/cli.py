@@ -61,6 +61,9 @@ def cmd_analyze(args) -> None:
     from .analysis import analyze_batch
 
     inputs = [_read_input(n) for n in args.files]
+    for name, text in inputs:
+        if not text.strip():
+            print(f"stance: {name}: no text to label", file=sys.stderr)
     analyses = analyze_batch([t for _, t in inputs], model=_model(args))
     out = sys.stdout
     if args.format == "json":

@@ -11,6 +11,7 @@ words that triggered it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,10 +47,10 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
 
 
-def _polarity(text: str, cues: list[tuple[int, int, str, str]], at: int, lo: int, hi: int):
+def _polarity(text: str, cues: list[tuple[int, int, str, str]], starts: list[int], at: int, lo: int, hi: int):
     """Polarity of the cue nearest to `at` within [lo, hi), negation-aware. A rejection anywhere in
     the span wins over a recommendation ("troops should come home", "ruled out sending troops")."""
-    near = [c for c in cues if lo <= c[0] < hi]
+    near = cues[bisect_left(starts, lo):bisect_left(starts, hi)]
     if not near:
         negated = _NEGATOR.search(text[max(lo, at - 30):at])
         return ("oppose", negated.group(0).split()[0]) if negated else None
@@ -76,19 +77,28 @@ def means_stances(text: str, paragraph_stance: str | None = None,
         return []
     all_cues = lexicon.find_cues(text)
     cues = sorted((s, e, w, cat) for cat in _POLARITY for s, e, w in all_cues[cat])
+    cue_starts = [c[0] for c in cues]
     votes: dict[str, list[tuple[str, str, int, int, bool]]] = {}  # stance, trigger, start, end, own cue?
-    for s0, e0 in sentence_spans(text) or [(0, len(text))]:
-        clauses = _clauses(text, s0, e0)
-        for name, hits in found.items():
-            for hs, he, words in hits:
-                if not s0 <= hs < e0:
-                    continue
-                lo, hi = next(((a, b) for a, b in clauses if a <= hs < b), (s0, e0))
-                got = _polarity(text, cues, hs, lo, hi) or _polarity(text, cues, hs, s0, e0)
-                stance, trigger = got if got else (paragraph_stance or "neutral", words)
-                if paragraph_stance == "neutral":
-                    stance = "neutral"
-                votes.setdefault(name, []).append((stance, trigger, hs, he, got is not None))
+    spans = sentence_spans(text) or [(0, len(text))]
+    # Mentions by sentence, then by means, then by place: each found by bisection, so that a long
+    # paragraph with many mentions costs their number, not their number times its sentences.
+    sentence_starts = [a for a, _ in spans]
+    mentions = []
+    for order, (name, hits) in enumerate(found.items()):
+        for hs, he, words in hits:
+            i = bisect_right(sentence_starts, hs) - 1
+            if i >= 0 and hs < spans[i][1]:
+                mentions.append((i, order, hs, he, words, name))
+    clauses_of: dict[int, list[tuple[int, int]]] = {}
+    for i, _, hs, he, words, name in sorted(mentions):
+        s0, e0 = spans[i]
+        clauses = clauses_of.get(i) or clauses_of.setdefault(i, _clauses(text, s0, e0))
+        lo, hi = next(((a, b) for a, b in clauses if a <= hs < b), (s0, e0))
+        got = _polarity(text, cues, cue_starts, hs, lo, hi) or _polarity(text, cues, cue_starts, hs, s0, e0)
+        stance, trigger = got if got else (paragraph_stance or "neutral", words)
+        if paragraph_stance == "neutral":
+            stance = "neutral"
+        votes.setdefault(name, []).append((stance, trigger, hs, he, got is not None))
     results = []
     for name, vs in votes.items():
         # Mentions with a cue of their own decide; the paragraph's label only fills in when none has one.

@@ -139,9 +139,11 @@ def load_model(path: str | os.PathLike, trust: bool = False) -> StanceClassifier
             payload = joblib.load(path)
         except Exception as exc:
             raise ModelError(f"{path}: not a readable model file ({type(exc).__name__}: {exc})") from exc
-    else:
+    elif path.suffix.lower() in (".joblib", ".pkl", ".pickle"):
         raise ModelError(f"{path}: this is not a skops file; pickle/joblib files can run arbitrary code when loaded. "
                          "Load it only if you made it yourself, with trust=True (CLI: --trust-model).")
+    else:
+        raise ModelError(f"{path}: not a model file (expected a .skops file saved by stance, or .joblib/.pkl)")
     return _check_payload(payload, path)
 
 

@@ -90,6 +90,16 @@ def test_missing_and_unfitted(tmp_path):
         load_model(tmp_path / "nope.skops")
     with pytest.raises(ModelError, match="unfitted"):
         persistence.save_model(StanceClassifier(), tmp_path / "x.skops")
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a model", encoding="utf-8")
+    with pytest.raises(ModelError, match=r"notes.txt: not a model file \(expected a .skops file"):
+        load_model(notes)
+
+
+def test_saving_onto_a_folder_is_refused(fitted, tmp_path):
+    with pytest.raises(ModelError, match="is a folder; give a file name"):
+        fitted.save(tmp_path)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_save_is_atomic(fitted, tmp_path, monkeypatch):
