@@ -121,13 +121,7 @@ def read_articles(path: str | os.PathLike, id_field: str = "id", text_field: str
         files = sorted(path.glob("*.txt"))
         if not files:
             raise DataError(f"{path}: a folder with no .txt files; give a folder of .txt articles or a JSONL/CSV file")
-        for f in files:
-            try:
-                yield f.stem, _checked_text(f.read_bytes().decode("utf-8-sig"), f)
-            except UnicodeDecodeError as exc:
-                yield f.stem, BadRecord(f"{f}: not UTF-8 text (invalid byte at position {exc.start})")
-            except OSError as exc:
-                yield f.stem, BadRecord(f"{f}: cannot read ({exc.strerror})")
+        yield from map(_article_file, files)
         return
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file or folder")
@@ -136,10 +130,7 @@ def read_articles(path: str | os.PathLike, id_field: str = "id", text_field: str
         if b"\x00" in raw.read(8192):
             raise DataError(f"{path}: looks like a binary file, not text")
     if suffix == ".txt":  # one article
-        try:
-            yield path.stem, _checked_text(path.read_bytes().decode("utf-8-sig"), path)
-        except UnicodeDecodeError as exc:
-            yield path.stem, BadRecord(f"{path}: not UTF-8 text (invalid byte at position {exc.start})")
+        yield _article_file(path)
         return
     seen: dict[str, int] = {}
     # Bad bytes are kept as surrogates so that one bad record is reported, not the whole file lost.
@@ -179,6 +170,15 @@ _BAD_BYTE = re.compile("[\udc80-\udcff]")
 
 class BadRecord(str):
     """An input record that cannot be analysed, carrying the reason."""
+
+
+def _article_file(path: Path) -> tuple[str, str]:
+    try:
+        return path.stem, _checked_text(path.read_bytes().decode("utf-8-sig"), path)
+    except UnicodeDecodeError as exc:
+        return path.stem, BadRecord(f"{path}: not UTF-8 text (invalid byte at position {exc.start})")
+    except OSError as exc:
+        return path.stem, BadRecord(f"{path}: cannot read ({exc.strerror})")
 
 
 def _checked_text(text: str, where) -> str:
