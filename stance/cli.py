@@ -48,12 +48,10 @@ def _read_input(name: str) -> tuple[str, str]:
 
 
 def _model(args):
+    from .persistence import load_model, shared_default_model
+
     if not getattr(args, "model", None):
-        from .persistence import shared_default_model
-
         return shared_default_model()
-    from .persistence import load_model
-
     return load_model(args.model, trust=args.trust_model)
 
 
