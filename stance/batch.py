@@ -15,6 +15,7 @@ import json
 import os
 import re
 import sys
+from numbers import Integral
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -98,9 +99,9 @@ def _labelled(items, model, n_jobs, chunk_size, id_field, text_field, errors):
 
 
 def _check_sizes(chunk_size: int, n_jobs: int) -> None:
-    if not isinstance(chunk_size, int) or chunk_size < 1:
+    if not isinstance(chunk_size, Integral) or chunk_size < 1:  # numpy integers are fine too
         raise ValueError(f"chunk_size must be a whole number of texts, at least 1; got {chunk_size!r}")
-    if not isinstance(n_jobs, int) or n_jobs == 0 or n_jobs < -1:
+    if not isinstance(n_jobs, Integral) or n_jobs == 0 or n_jobs < -1:
         raise ValueError(f"n_jobs must be a number of processes (1, 2, ...) or -1 for all cores; got {n_jobs!r}")
 
 
@@ -151,10 +152,12 @@ def read_articles(path: str | os.PathLike, id_field: str = "id", text_field: str
         else:
             allow_long_csv_fields()
             reader = csv.DictReader(fh, delimiter="\t" if suffix == ".tsv" else ",")
-            missing = [c for c in (id_field, text_field) if c not in (reader.fieldnames or ())]
+            if not reader.fieldnames:
+                raise DataError(f"{path}: the file is empty (no header row)")
+            missing = [c for c in (id_field, text_field) if c not in reader.fieldnames]
             if missing:
                 raise DataError(f"{path}: no column {' or '.join(map(repr, missing))} (columns: "
-                                f"{', '.join(reader.fieldnames or ())}); choose others with --id-column/--text-column")
+                                f"{', '.join(reader.fieldnames)}); choose others with --id-column/--text-column")
             try:
                 for rec in reader:
                     if any(_BAD_BYTE.search(v) for v in rec.values() if isinstance(v, str)):
@@ -233,25 +236,32 @@ def _has_partial_tail(path: Path) -> bool:
 
 
 def _read_rows(path: Path) -> list[dict]:
-    """The rows of an earlier run's output; anything else in the file is refused, not overwritten."""
+    """The rows of an earlier run's output, without a last row cut short by an interrupt; anything
+    else in the file is refused, not overwritten."""
     text = path.read_text(encoding="utf-8", errors="replace")
     foreign = DataError(f"{path}: exists and is not the output of `stance batch` (no 'id' and 'n_paragraphs' "
                         "in its rows); give another output path")
+    whole = text[:text.rfind("\n") + 1]  # only what was written to the end of a line is trusted
     if path.suffix.lower() == ".csv":
-        reader = csv.DictReader(io.StringIO(text))
-        if text and tuple(reader.fieldnames or ()) != ROW_FIELDS:
+        if not whole:
+            return []  # not even the header was finished
+        reader = csv.DictReader(io.StringIO(whole))
+        if tuple(reader.fieldnames or ()) != ROW_FIELDS:
             raise foreign
-        return [r for r in reader if r.get("n_paragraphs") not in (None, "") and None not in r]
+        rows = [r for r in reader if None not in r and all(v is not None for v in r.values())
+                and r["n_paragraphs"].isdigit()]
+        return rows[:-1] if whole.count('"') % 2 else rows  # cut after a line break inside a quoted text
     rows = []
-    for line in text.splitlines(keepends=True):
-        if line.endswith("\n") and line.strip():
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError:
-                continue  # a line cut short by an interrupt
-            if not isinstance(row, dict) or "id" not in row or not isinstance(row.get("n_paragraphs"), int):
-                raise foreign
-            rows.append(row)
+    for line in whole.splitlines():
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError:
+            raise foreign from None  # a line we wrote whole is always valid JSON
+        if not isinstance(row, dict) or "id" not in row or not isinstance(row.get("n_paragraphs"), int):
+            raise foreign
+        rows.append(row)
     return rows
 
 
@@ -283,9 +293,11 @@ def run_batch(input_path: str | os.PathLike, output_path: str | os.PathLike, mod
     _check_sizes(chunk_size, n_jobs)
     output = Path(output_path)
     errors = Path(errors_path) if errors_path else output.with_name(output.name + ".errors.jsonl")
-    for other, what in ((output, "output"), (errors, "errors file")):
-        if Path(input_path).exists() and other.exists() and Path(input_path).resolve() == other.resolve():
-            raise DataError(f"{other}: the {what} is the input itself; give another path")
+    source = Path(input_path).resolve()
+    for other, what, same_as in ((output, "output", "the input"), (errors, "errors file", "the input"),
+                                 (errors, "errors file", "the output")):
+        if other.resolve() == (source if same_as == "the input" else output.resolve()):
+            raise DataError(f"{other}: the {what} is {same_as}; give another path")
     done = _finished_ids(output)
     errors.unlink(missing_ok=True)  # this run's failures only: earlier ones are retried below
     header = output.suffix.lower() == ".csv" and (not output.is_file() or output.stat().st_size == 0)
@@ -296,13 +308,14 @@ def run_batch(input_path: str | os.PathLike, output_path: str | os.PathLike, mod
 
     def flush():
         nonlocal header
-        if rows_buf:
-            _append(output, _format_rows(rows_buf, output, header))
-            header = False
-        if err_buf:
-            _append(errors, "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in err_buf))
-        rows_buf.clear()
+        rows, errs = rows_buf[:], err_buf[:]
+        rows_buf.clear()  # before writing: a failed write must not be repeated by the final flush
         err_buf.clear()
+        if rows:
+            _append(output, _format_rows(rows, output, header))
+            header = False
+        if errs:
+            _append(errors, "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in errs))
 
     good = ((k, t) for k, t in _split_bad(todo, err_buf, stats))
     try:

@@ -129,7 +129,8 @@ def cmd_evaluate(args) -> None:
 def cmd_batch(args) -> None:
     from .batch import run_batch
 
-    stats = run_batch(args.input, args.output, model=_model(args), n_jobs=args.jobs, chunk_size=args.chunk_size,
+    model = _model(args) if args.model else None  # None: each worker process loads the shipped model once
+    stats = run_batch(args.input, args.output, model=model, n_jobs=args.jobs, chunk_size=args.chunk_size,
                       id_field=args.id_column, text_field=args.text_column, errors_path=args.errors,
                       progress=not args.no_progress and None)
     print(f"labelled {stats['labelled']} articles ({stats['paragraphs']} paragraphs), skipped {stats['skipped']} "

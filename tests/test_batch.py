@@ -1,5 +1,6 @@
 import json
 
+import numpy as np
 import pytest
 
 from stance.batch import analyze_bag, analyze_many, run_batch
@@ -146,7 +147,7 @@ def test_long_csv_fields_and_tsv(small_model, tmp_path):
 
 def test_refuses_to_overwrite_what_it_did_not_write(small_model, tmp_path):
     src = write_jsonl(tmp_path / "in.jsonl", ARTICLES[:2])
-    with pytest.raises(DataError, match="the output is the input itself"):
+    with pytest.raises(DataError, match="the output is the input;"):
         run_batch(src, src, model=small_model, progress=False)
     other = write_jsonl(tmp_path / "other.jsonl", ARTICLES[:1])
     with pytest.raises(DataError, match="not the output of `stance batch`"):
@@ -175,6 +176,7 @@ def test_sizes_and_single_strings_are_checked(small_model):
         analyze_many(["a text"], model=small_model, n_jobs=0)
     with pytest.raises(TypeError, match="use analyze"):
         analyze_many("one text", model=small_model)
+    assert len(list(analyze_many(["a text", "another"], model=small_model, chunk_size=np.int64(1)))) == 2
 
 
 @pytest.mark.slow
@@ -188,3 +190,38 @@ def test_dask_local_cluster(tmp_path):
     assert {r["id"] for r in rows} == {"a0", "a1", "a2", "a3", "bad"}
     assert sum(1 for r in rows if r["id"] == "a0") == 3
     assert "error" in next(r for r in rows if r["id"] == "bad")
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv"])
+def test_resume_after_a_cut_at_any_byte(small_model, tmp_path, suffix):
+    src = write_jsonl(tmp_path / "in.jsonl", ARTICLES[:3])
+    clean = tmp_path / f"clean{suffix}"
+    run_batch(src, clean, model=small_model, progress=False)
+    whole = clean.read_bytes()
+    out = tmp_path / f"out{suffix}"
+    for cut in range(0, len(whole), 97):  # a kill -9 while writing, at many places
+        out.write_bytes(whole[:cut])
+        run_batch(src, out, model=small_model, progress=False)
+        assert out.read_bytes() == whole, cut
+
+
+def test_foreign_output_and_errors_onto_output_refused(small_model, tmp_path):
+    src = write_jsonl(tmp_path / "in.jsonl", ARTICLES[:1] + [{"id": "empty", "text": ""}])
+    notes = tmp_path / "notes.jsonl"
+    notes.write_text("My notes\nimportant line two\n", encoding="utf-8")
+    with pytest.raises(DataError, match="not the output of `stance batch`"):
+        run_batch(src, notes, model=small_model, progress=False)
+    assert notes.read_text(encoding="utf-8") == "My notes\nimportant line two\n"
+    out = tmp_path / "out.jsonl"
+    run_batch(src, out, model=small_model, progress=False)
+    with pytest.raises(DataError, match="the errors file is the output"):
+        run_batch(src, out, model=small_model, errors_path=out, progress=False)
+    assert [r["id"] for r in rows_of(out)] == ["a0"] * 3
+
+
+def test_a_failed_errors_write_does_not_repeat_rows(small_model, tmp_path):
+    src = write_jsonl(tmp_path / "in.jsonl", ARTICLES[:2] + [{"id": "bad", "text": 5}])
+    out = tmp_path / "out.jsonl"
+    with pytest.raises(OSError):
+        run_batch(src, out, model=small_model, errors_path=tmp_path / "no" / "such" / "dir.jsonl", progress=False)
+    assert [r["id"] for r in rows_of(out)] == ["a0"] * 3 + ["a1"] * 3
