@@ -159,11 +159,13 @@ def read_articles(path: str | os.PathLike, id_field: str = "id", text_field: str
                 raise DataError(f"{path}: no column {' or '.join(map(repr, missing))} (columns: "
                                 f"{', '.join(reader.fieldnames)}); choose others with --id-column/--text-column")
             try:
+                end = reader.line_num
                 for rec in reader:
+                    n, end = end + 1, reader.line_num  # a record's first line (a quoted text may span several)
                     if any(_BAD_BYTE.search(v) for v in rec.values() if isinstance(v, str)):
-                        yield f"line-{reader.line_num}", BadRecord(f"{path}, line {reader.line_num}: not UTF-8 text")
+                        yield f"line-{n}", BadRecord(f"{path}, line {n}: not UTF-8 text")
                         continue
-                    yield _record_pair(rec, reader.line_num, path, id_field, text_field, seen)
+                    yield _record_pair(rec, n, path, id_field, text_field, seen)
             except csv.Error as exc:
                 raise DataError(f"{path}, line {reader.line_num}: unreadable CSV ({exc})") from None
 
@@ -301,7 +303,8 @@ def run_batch(input_path: str | os.PathLike, output_path: str | os.PathLike, mod
     done = _finished_ids(output)
     errors.unlink(missing_ok=True)  # this run's failures only: earlier ones are retried below
     header = output.suffix.lower() == ".csv" and (not output.is_file() or output.stat().st_size == 0)
-    todo = ((k, t) for k, t in read_articles(input_path, id_field, text_field) if str(k) not in done)
+    todo = ((k, t) for k, t in read_articles(input_path, id_field, text_field)
+            if isinstance(t, BadRecord) or str(k) not in done)  # a bad record is reported on every run
     stats = {"skipped": len(done), "labelled": 0, "failed": 0, "paragraphs": 0}
     bar = _progress(progress)
     rows_buf, err_buf = [], []

@@ -63,10 +63,12 @@ def read_records(path: str | os.PathLike) -> Iterator[tuple[int, dict]]:
                 try:
                     if not reader.fieldnames:
                         raise DataError(f"{path}: the file is empty (no header row)")
+                    end = reader.line_num
                     for record in reader:
+                        n, end = end + 1, reader.line_num  # a record's first line (a quoted text may span several)
                         if None in record:
-                            raise DataError(f"{path}, line {reader.line_num}: more fields than the header has")
-                        yield reader.line_num, record
+                            raise DataError(f"{path}, line {n}: more fields than the header has")
+                        yield n, record
                 except csv.Error as exc:
                     raise DataError(f"{path}, line {reader.line_num}: unreadable CSV ({exc})") from None
     except UnicodeDecodeError:

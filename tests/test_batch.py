@@ -225,3 +225,13 @@ def test_a_failed_errors_write_does_not_repeat_rows(small_model, tmp_path):
     with pytest.raises(OSError):
         run_batch(src, out, model=small_model, errors_path=tmp_path / "no" / "such" / "dir.jsonl", progress=False)
     assert [r["id"] for r in rows_of(out)] == ["a0"] * 3 + ["a1"] * 3
+
+
+def test_multi_line_records_named_by_their_first_line_and_bad_lines_always_reported(small_model, tmp_path):
+    src = tmp_path / "in.csv"
+    src.write_text('id,text\nline-4,"The council\nshould act."\nline-4,"again"\n', encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    for _ in range(2):  # the real id "line-4" is done after the first run; the bad line 4 is still reported
+        run_batch(src, out, model=small_model, progress=False)
+        errors = rows_of(tmp_path / "out.jsonl.errors.jsonl")
+        assert [e["error"].split(", ", 1)[1] for e in errors] == ["line 4: id 'line-4' repeats line 2; ids must be unique"]
