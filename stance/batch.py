@@ -296,10 +296,11 @@ def run_batch(input_path: str | os.PathLike, output_path: str | os.PathLike, mod
     output = Path(output_path)
     errors = Path(errors_path) if errors_path else output.with_name(output.name + ".errors.jsonl")
     source = Path(input_path).resolve()
-    for other, what, same_as in ((output, "output", "the input"), (errors, "errors file", "the input"),
-                                 (errors, "errors file", "the output")):
-        if other.resolve() == (source if same_as == "the input" else output.resolve()):
-            raise DataError(f"{other}: the {what} is {same_as}; give another path")
+    if output.resolve() == source:
+        raise DataError(f"{output}: the output is the input; give another path")
+    if errors.resolve() in (source, output.resolve()):
+        raise DataError(f"{errors}: the errors file is the {'input' if errors.resolve() == source else 'output'}; "
+                        "give another path")
     done = _finished_ids(output)
     errors.unlink(missing_ok=True)  # this run's failures only: earlier ones are retried below
     header = output.suffix.lower() == ".csv" and (not output.is_file() or output.stat().st_size == 0)

@@ -48,10 +48,11 @@ def _read_input(name: str) -> tuple[str, str]:
 
 
 def _model(args):
-    from .persistence import load_model, shared_default_model
-
+    """The model named by --model; None for the shipped one (so batch workers each load it themselves)."""
     if not getattr(args, "model", None):
-        return shared_default_model()
+        return None
+    from .persistence import load_model
+
     return load_model(args.model, trust=args.trust_model)
 
 
@@ -114,9 +115,10 @@ def cmd_train(args) -> None:
 def cmd_evaluate(args) -> None:
     from .data import read_labelled
     from .evaluation import evaluate
+    from .persistence import shared_default_model
 
     records = read_labelled(args.data, text=args.text_column, label=args.label_column, keep_unknown=args.any_labels)
-    model = _model(args)
+    model = _model(args) or shared_default_model()
     report = evaluate(model, [r["text"] for r in records], [r["stance"] for r in records])
     if args.format == "json":
         print(report.to_json(indent=2))
@@ -129,8 +131,7 @@ def cmd_evaluate(args) -> None:
 def cmd_batch(args) -> None:
     from .batch import run_batch
 
-    model = _model(args) if args.model else None  # None: each worker process loads the shipped model once
-    stats = run_batch(args.input, args.output, model=model, n_jobs=args.jobs, chunk_size=args.chunk_size,
+    stats = run_batch(args.input, args.output, model=_model(args), n_jobs=args.jobs, chunk_size=args.chunk_size,
                       id_field=args.id_column, text_field=args.text_column, errors_path=args.errors,
                       progress=not args.no_progress and None)
     print(f"labelled {stats['labelled']} articles ({stats['paragraphs']} paragraphs), skipped {stats['skipped']} "
