@@ -60,6 +60,11 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
     `n_jobs` processes featurise large batches in ``predict``/``predict_proba`` (joblib's convention:
     None one, -1 all cores; measured 1.8x faster on 2 cores); each worker is sent a copy of the fitted
     features (2.5 MB pickled for the shipped model), so it pays only from about a thousand texts on.
+    Calibration folds are contiguous blocks of the training rows in the order given (as sklearn's
+    integer `cv`), so neighbours, often one article or one batch, are held out together and the
+    probabilities are calibrated on text unlike the rest. Shuffling the rows first changed little in
+    accuracy but made the shipped model overconfident on the third-party dev set (expected calibration
+    error 0.086 -> 0.120), and SemEval-2016 F_avg 69.9 -> 69.4 (mean of five shuffles).
     """
 
     def __init__(self, C: float = 1.0, *, loss: str = "logistic", word_ngrams: tuple[int, int] = (1, 2),

@@ -63,6 +63,10 @@ def test_benchmarks_run_on_tiny_data_and_write_their_tables(tmp_path):
         assert 0 <= float(semeval[system][1]) <= 100
         assert all(0 <= float(v) <= 100 for v in semeval[system][2:4])  # one column per target
     assert semeval["SVM-ngrams (organisers' baseline, published)"][1] == "68.98"
+    spread = re.search(r"rows shuffled first \(seeds 0-4\) it scores F_avg (\S+) on average \((\S+)-(\S+)\), "
+                       r"against (\S+) in the files' own order", text)
+    mean, low, high, own = map(float, spread.groups())
+    assert low <= mean <= high and own == float(semeval["StanceClassifier() per target"][1])
     dev = {row[0]: row for row in _table(text, "Intervention benchmark")}
     assert 0 <= float(dev["shipped model (trained only on our corpus and short claims)"][1]) <= 1
     assert float(dev["majority class"][1]) < 0.34  # one class of three right: macro-F1 at most 1/3
