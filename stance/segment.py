@@ -17,22 +17,33 @@ from functools import lru_cache
 PROSE, TITLE, HEADING, BYLINE, BOILERPLATE = "prose", "title", "heading", "byline", "boilerplate"
 KINDS = (PROSE, TITLE, HEADING, BYLINE, BOILERPLATE)
 
-# One-line notices that frame an article but say nothing about it.
+# One-line notices that frame an article but say nothing about it: phrases prose hardly uses anywhere
+# in a line, and words prose does use ("refused to sign up to the sanctions", "argued for copyright
+# reform", "the report, published March 3") that mark a notice only when they open the line.
 _BOILERPLATE = re.compile(
-    r"archive of|all rights reserved|copyright|\u00a9|subscribe|sign up|newsletter|click here|read more|"
-    r"follow us|share this|advertisement|related:|related articles|photo(?:graph)?:|image:|credit:|getty images|"
-    r"reporting by|editing by|additional reporting|this (?:article|story|post) (?:is|was|first|originally|has been)|"
-    r"originally published|updated:? \w+ \d|published:? \w+ \d|cookies?|terms of (?:use|service)|"
-    r"all times|listen to this|watch:|video:|(?:tweet|email|print) this",
+    r"archive of|all rights reserved|\u00a9|newsletter|click here|read more|advertisement|related:|"
+    r"related articles|photo(?:graph)?:|image:|credit:|getty images|reporting by|editing by|additional reporting|"
+    r"this (?:article|story|post) (?:was|first|originally|has been)|originally published|terms of (?:use|service)|"
+    r"listen to this|watch:|video:|^\W*(?:copyright|subscribe|sign up|follow us|share this|all times|cookies?|"
+    r"(?:tweet|email|print) this|(?:last )?updated:? \w+ \d|published:? \w+ \d)\b",
     re.IGNORECASE,
 )
-_BYLINE = re.compile(r"^(?:[Bb]y|BY|[Ff]rom)\s+[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,3}(?:\s*(?:,|and|&).*)?$")
+_UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de"  # ASCII and Latin-1 capitals: "By \u00c9mile Durand"
+_BYLINE = re.compile(rf"^(?:[Bb]y|BY|[Ff]rom)\s+[{_UPPER}][\w.'\u2019-]*(?:\s+[{_UPPER}][\w.'\u2019-]*){{0,3}}"
+                     r"(?:\s*(?:,|and|&).*)?$")
 _TERMINAL = re.compile(r"[.!?:;\u2026][\"'\u201d\u2019)\]]*$")
 _HTML_P = re.compile(r"<(p|h[1-6]|li|blockquote)\b[^>]*>(.*?)(?=</\1\s*>|<(?:p|h[1-6]|li|blockquote)\b|$)",
                      re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^<>]{0,2000}>")
+# What a browser never shows as text: scripts, styles, templates and comments.
+_UNSHOWN = re.compile(r"<!--.*?(?:-->|$)|<(script|style|noscript|template)\b[^>]*>.*?(?:</\1\s*>|$)",
+                      re.IGNORECASE | re.DOTALL)
+_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff]")  # zero-width characters and a byte-order mark
 _SPACE = re.compile(r"\s+")
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+# A line and its end: the breaks str.splitlines() knows. A form feed or U+2029 also ends the paragraph.
+_LINE = re.compile(r"[^\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]*(?:\r\n|[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029])"
+                   r"|[^\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+$")
+_PARAGRAPH_BREAK = ("\x0c", "\u2029")
 
 # Abbreviations that end with a period but do not end a sentence (lower case, final period dropped).
 ABBREVIATIONS = frozenset(
@@ -53,26 +64,29 @@ class Paragraph:
 
 
 def split_paragraphs(text: str) -> list[Paragraph]:
-    """Split an article into paragraphs, marking titles, bylines and boilerplate."""
+    """Split an article into paragraphs, marking titles, bylines and boilerplate. A text of one
+    paragraph is prose whatever its shape: a tweet or a survey answer has no title."""
     if not isinstance(text, str):
         raise TypeError(f"expected text as str, got {type(text).__name__}")
-    spans = _html_spans(text) if _looks_like_html(text) else _plain_spans(text)
-    paragraphs: list[Paragraph] = []
-    for start, end, clean in spans:
-        if clean:
-            paragraphs.append(Paragraph(start, end, clean, _kind(clean, first=not paragraphs)))
-    return paragraphs
+    shown = _UNSHOWN.sub(lambda m: " " * len(m.group(0)), text) if "<" in text else text  # offsets kept
+    spans = _html_spans(shown) if _looks_like_html(shown) else _plain_spans(text)
+    spans = [(start, end, clean) for start, end, clean in spans if _INVISIBLE.sub("", clean).strip()]
+    kinds = [_kind(clean, first=i == 0) for i, (_, _, clean) in enumerate(spans)]
+    if len(spans) == 1 and kinds[0] in (TITLE, HEADING):
+        kinds = [PROSE]
+    return [Paragraph(start, end, clean, kind) for (start, end, clean), kind in zip(spans, kinds)]
 
 
 def _looks_like_html(text: str) -> bool:
-    return re.search(r"<p\b[^>]*>", text[:20000], re.IGNORECASE) is not None
+    return re.search(r"<p\b[^>]*>", text, re.IGNORECASE) is not None
 
 
 def _html_spans(text: str) -> list[tuple[int, int, str]]:
+    """Paragraphs of `text`, whose unshown parts (scripts, styles, comments) are already blanked."""
     spans = []
     for m in _HTML_P.finditer(text):
         clean = _SPACE.sub(" ", html.unescape(_TAG.sub(" ", m.group(2)))).strip()
-        spans.append((m.start(2), m.end(2), clean))
+        spans.append((m.start(2), m.start(2) + len(m.group(2).rstrip()), clean))
     return spans
 
 
@@ -82,10 +96,12 @@ def _plain_spans(text: str) -> list[tuple[int, int, str]]:
     spans: list[tuple[int, int, str]] = []
     block: list[tuple[int, int]] = []  # (start, end) of each non-blank line, newline excluded
     for m in _LINE.finditer(text):
-        line = m.group(0).rstrip("\r\n")
-        if line.strip():
+        line = m.group(0).rstrip("\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+        if _INVISIBLE.sub("", line).strip():
             block.append((m.start(), m.start() + len(line)))
-        elif block:
+            if not m.group(0).endswith(_PARAGRAPH_BREAK):
+                continue
+        if block:
             spans.extend(_block_spans(text, block))
             block = []
     if block:
@@ -99,6 +115,8 @@ def _block_spans(text: str, lines: list[tuple[int, int]]) -> list[tuple[int, int
     # Hard-wrapped prose: most lines stop mid-sentence at a similar width.
     open_ends = sum(1 for s in stripped[:-1] if not _TERMINAL.search(s))
     wrapped = len(lines) > 2 and open_ends > (len(lines) - 1) / 2
+    if len(lines) == 2 and open_ends and (stripped[1][:1].islower() or stripped[0].endswith((",", "-"))):
+        wrapped = True  # a sentence carried over to a second line, not a title over a subtitle
     groups: list[list[int]] = [[0]]
     for i in range(1, len(lines)):
         prev = stripped[i - 1]
@@ -115,7 +133,7 @@ def _block_spans(text: str, lines: list[tuple[int, int]]) -> list[tuple[int, int
     for g in groups:
         start, end = lines[g[0]][0], lines[g[-1]][1]
         raw = text[start:end]
-        lead = len(raw) - len(raw.lstrip())
+        lead = len(raw) - len(raw.lstrip().lstrip("\ufeff").lstrip())  # a byte-order mark is not text
         start, end = start + lead, start + len(raw.rstrip())
         out.append((start, end, text[start:end]))
     return out
@@ -123,8 +141,8 @@ def _block_spans(text: str, lines: list[tuple[int, int]]) -> list[tuple[int, int
 
 def _kind(paragraph: str, first: bool) -> str:
     words = paragraph.split()
-    if len(words) <= 30 and _BOILERPLATE.search(paragraph):
-        return BOILERPLATE
+    if len(words) <= 30 and _BOILERPLATE.search(paragraph) or not any(c.isalnum() for c in paragraph):
+        return BOILERPLATE  # a notice, or a rule of dashes or stars
     if len(words) <= 10 and _BYLINE.match(paragraph):
         return BYLINE
     if len(words) <= 20 and not paragraph.rstrip("\"'\u201d\u2019").endswith((".", ";", ",")):

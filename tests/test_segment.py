@@ -1,6 +1,7 @@
+import pytest
 from hypothesis import given, settings, strategies as st
 
-from stance.segment import (BOILERPLATE, BYLINE, PROSE, TITLE, _plain_sentence_spans, _sentence_tokenizer,
+from stance.segment import (BOILERPLATE, BYLINE, HEADING, PROSE, TITLE, _plain_sentence_spans, _sentence_tokenizer,
                             sentence_spans, split_paragraphs, split_sentences)
 
 
@@ -41,6 +42,56 @@ def test_html_paragraphs_are_cleaned():
     assert [(p.kind, p.text) for p in paras] == [(TITLE, "War & peace"), (PROSE, "One two three."),
                                                   (PROSE, "Four five.")]
     assert text[paras[1].start:paras[1].end] == "One <b>two</b> three."
+
+
+def test_html_is_found_after_a_long_head_and_what_a_browser_hides_is_not_text():
+    head = "<html><head><script>" + "var a = '<p>not a paragraph</p>';\n" * 3000 + "</script>"
+    text = (head + "<style>.x { color: red }</style></head><body><!-- <p>old draft</p> --><h1>Airlift</h1>"
+            "<p>The alliance should send aircraft.<script>track(1)</script> Critics disagree.</p>"
+            "<template><p>hidden</p></template></body></html>")
+    paras = split_paragraphs(text)
+    assert [(p.kind, p.text) for p in paras] == [(TITLE, "Airlift"),
+                                                  (PROSE, "The alliance should send aircraft. Critics disagree.")]
+    assert text[paras[1].start:paras[1].end].startswith("The alliance should send aircraft.<script>")
+
+
+def test_a_sentence_wrapped_onto_two_lines_is_one_paragraph():
+    text = ("Airlift talks\n\nThe minister said the alliance should send instructors and transport\n"
+            "aircraft, but ruled out combat troops.")
+    assert [p.kind for p in split_paragraphs(text)] == [TITLE, PROSE]
+    assert [p.kind for p in split_paragraphs("Airlift talks\nA subtitle over the story\n\nBody text.")] == \
+        [TITLE, HEADING, PROSE]
+
+
+@pytest.mark.parametrize("text", ["We should arm the rebels!", "NATO should impose a no-fly zone",
+                                  "Should we really send troops to die for this?"])
+def test_a_text_of_one_paragraph_is_prose(text):
+    assert [p.kind for p in split_paragraphs(text)] == [PROSE]
+
+
+@pytest.mark.parametrize("text", [
+    "The minister said Britain would not follow us into a war it could not win.",
+    "Several governments refused to sign up to the sanctions regime.",
+    "The report, published March 3, said the troops should stay.",
+    "Peacekeepers must be protected at all times, the council said.",
+    "A senator who argued for copyright reform said troops should come home."])
+def test_notice_words_inside_prose_keep_it_prose(text):
+    assert split_paragraphs("Title\n\n" + text)[1].kind == PROSE
+
+
+@pytest.mark.parametrize("text", ["Follow us on Twitter", "Copyright 2026 The Daily Courier", "All times are GMT.",
+                                  "Subscribe to our podcast", "Updated: March 3, 2026"])
+def test_notices_that_open_the_line_are_boilerplate(text):
+    assert split_paragraphs("Title\n\n" + text)[1].kind == BOILERPLATE
+
+
+def test_invisible_decorative_and_unicode_break_lines():
+    text = "\ufeffTitle\n\nBy \u00c9mile Durand\n\n\u200b\n\n* * *\n\nOne.\fTwo.\u2029Three."
+    paras = split_paragraphs(text)
+    assert [(p.kind, p.text) for p in paras] == [(TITLE, "Title"), (BYLINE, "By \u00c9mile Durand"),
+                                                  (BOILERPLATE, "* * *"), (PROSE, "One."), (PROSE, "Two."),
+                                                  (PROSE, "Three.")]
+    assert all(text[p.start:p.end] == p.text for p in paras)
 
 
 def test_title_byline_and_boilerplate_are_marked():
