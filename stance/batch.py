@@ -68,8 +68,9 @@ def analyze_many(items: Iterable, model=None, n_jobs: int = 1, chunk_size: int =
                  text_field: str = "text", errors: str = "raise") -> Iterator[tuple[object, Analysis | str]]:
     """Yield ``(key, Analysis)`` for each text, in input order, streaming chunk by chunk.
 
-    `items` may be strings (key = position, also for a pandas Series), ``(key, text)`` pairs or dicts
-    with `id_field` and `text_field`. With ``errors="keep"`` a bad item yields ``(key, error message)``
+    `items` may be strings (key = position, also for a pandas Series), ``(key, text)`` pairs, dicts
+    with `id_field` and `text_field`, or a pandas DataFrame with those columns (key = the id column,
+    else the row's index). With ``errors="keep"`` a bad item yields ``(key, error message)``
     instead of raising. ``n_jobs`` > 1 labels chunks in joblib worker processes.
     """
     if errors not in ("raise", "keep"):
@@ -78,6 +79,12 @@ def analyze_many(items: Iterable, model=None, n_jobs: int = 1, chunk_size: int =
         raise TypeError("analyze_many() takes many texts (a list, a file's records, ...), got a single "
                         f"{type(items).__name__}; use analyze() for one text")
     _check_sizes(chunk_size, n_jobs)
+    if hasattr(items, "columns"):  # iterating a DataFrame would give its column names
+        if text_field not in items.columns:
+            raise ValueError(f"the DataFrame has no {text_field!r} column (it has {list(items.columns)}); "
+                             "name the column of texts with text_field=")
+        keys = items[id_field] if id_field in items.columns else items.index
+        items = zip(keys.tolist(), items[text_field].tolist())
     return _labelled(items, model, n_jobs, chunk_size, id_field, text_field, errors)
 
 

@@ -47,14 +47,28 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
 
 
-def _polarity(text: str, cues: list[tuple[int, int, str, str]], starts: list[int], at: int, lo: int, hi: int):
+def _nearest(cues: list, starts: list[int], at: int, lo: int, hi: int):
+    """The first of the cues starting nearest to `at` within [lo, hi), found by bisection, so that a
+    long sentence full of cues and mentions (a transcript with no full stops) stays linear."""
+    a, b = bisect_left(starts, lo), bisect_left(starts, hi)
+    if a >= b:
+        return None
+    k = bisect_left(starts, at, a, b)
+    before = bisect_left(starts, starts[k - 1], a, b) if k > a else None  # the first of its start
+    candidates = [cues[j] for j in (before, k) if j is not None and j < b]
+    return min(candidates, key=lambda c: abs(c[0] - at))
+
+
+def _polarity(text: str, cues: tuple[list, list[int], list, list[int]], at: int, lo: int, hi: int):
     """Polarity of the cue nearest to `at` within [lo, hi), negation-aware. A rejection anywhere in
-    the span wins over a recommendation ("troops should come home", "ruled out sending troops")."""
-    near = cues[bisect_left(starts, lo):bisect_left(starts, hi)]
-    if not near:
+    the span wins over a recommendation ("troops should come home", "ruled out sending troops").
+    `cues` holds all cues and the rejections alone, each sorted with their start offsets."""
+    every, starts, rejections, rejection_starts = cues
+    near = _nearest(rejections, rejection_starts, at, lo, hi) or _nearest(every, starts, at, lo, hi)
+    if near is None:
         negated = _NEGATOR.search(text[max(lo, at - 30):at])
         return ("oppose", negated.group(0).split()[0]) if negated else None
-    start, end, words, category = min(near, key=lambda c: (c[3] != "reject", abs(c[0] - at)))
+    start, end, words, category = near
     polarity = _POLARITY[category]
     if category != "reject" and _NEGATOR.search(text[max(lo, start - 30):start]):
         polarity = "oppose"
@@ -76,8 +90,9 @@ def means_stances(text: str, paragraph_stance: str | None = None,
     if not found and not detected:
         return []
     all_cues = lexicon.find_cues(text)
-    cues = sorted((s, e, w, cat) for cat in _POLARITY for s, e, w in all_cues[cat])
-    cue_starts = [c[0] for c in cues]
+    every = sorted((s, e, w, cat) for cat in _POLARITY for s, e, w in all_cues[cat])
+    rejections = [c for c in every if c[3] == "reject"]
+    cues = (every, [c[0] for c in every], rejections, [c[0] for c in rejections])
     votes: dict[str, list[tuple[str, str, int, int, bool]]] = {}  # stance, trigger, start, end, own cue?
     spans = sentence_spans(text) or [(0, len(text))]
     # Mentions by sentence, then by means, then by place: each found by bisection, so that a long
@@ -94,7 +109,7 @@ def means_stances(text: str, paragraph_stance: str | None = None,
         s0, e0 = spans[i]
         clauses = clauses_of.get(i) or clauses_of.setdefault(i, _clauses(text, s0, e0))
         lo, hi = next(((a, b) for a, b in clauses if a <= hs < b), (s0, e0))
-        got = _polarity(text, cues, cue_starts, hs, lo, hi) or _polarity(text, cues, cue_starts, hs, s0, e0)
+        got = _polarity(text, cues, hs, lo, hi) or _polarity(text, cues, hs, s0, e0)
         stance, trigger = got if got else (paragraph_stance or "neutral", words)
         if paragraph_stance == "neutral":
             stance = "neutral"

@@ -27,6 +27,17 @@ def test_analyze_many_streams_in_order(small_model):
     assert [k for k, _ in plain] == [0, 1]
 
 
+def test_analyze_many_takes_a_dataframe_by_its_columns(small_model):
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"id": ["a1", "a2"], "text": ["The alliance should send troops.", "Troops must come home."]})
+    got = list(analyze_many(frame, model=small_model))
+    assert [k for k, _ in got] == ["a1", "a2"] and all(len(a.prose) == 1 for _, a in got)
+    by_index = list(analyze_many(frame[["text"]].set_axis([7, 9]), model=small_model))
+    assert [k for k, _ in by_index] == [7, 9]
+    with pytest.raises(ValueError, match="no 'body' column.*'id', 'text'"):
+        analyze_many(frame, model=small_model, text_field="body")
+
+
 def test_analyze_many_is_lazy(small_model):
     def endless():
         i = 0

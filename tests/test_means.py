@@ -1,4 +1,6 @@
-from stance.means import means_stances
+from hypothesis import given, settings, strategies as st
+
+from stance.means import _polarity, means_stances
 
 
 def stances(text):
@@ -62,3 +64,19 @@ def test_a_mention_with_its_own_cue_outweighs_the_paragraph_label():
     text = "Sanctions were debated for hours. We reject sanctions."
     got = {m.means: (m.stance, m.trigger) for m in means_stances(text, "support")}
     assert got["sanctions"][0] == "oppose" and got["sanctions"][1] != "Sanctions"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 60), st.sampled_from(["reject", "recommend", "provide"])), max_size=25),
+       st.integers(0, 60), st.integers(0, 60), st.integers(0, 61))
+def test_nearest_cue_by_bisection_is_the_brute_force_choice(raw, at, lo, hi):
+    every = sorted((s, s + 3, f"w{s}", cat) for s, cat in raw)
+    rejections = [c for c in every if c[3] == "reject"]
+    cues = (every, [c[0] for c in every], rejections, [c[0] for c in rejections])
+    near = [c for c in every if lo <= c[0] < hi]
+    got = _polarity("x" * 70, cues, at, lo, hi)
+    if not near:
+        assert got is None  # no negator in a text of x's
+    else:
+        start, _, words, category = min(near, key=lambda c: (c[3] != "reject", abs(c[0] - at)))
+        assert got == ({"reject": "oppose"}.get(category, "support"), words)
