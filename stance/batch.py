@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from .analysis import Analysis, analyze_batch
-from .data import DataError, allow_long_csv_fields
+from .data import DataError, allow_long_csv_fields, csv_reader, csv_rows
 
 ROW_FIELDS = ("id", "n_paragraphs", "index", "kind", "start", "end", "stance", "confidence", "p_support",
               "p_oppose", "p_neutral", "sentiment", "compound", "means", "holders", "evidence", "text")
@@ -157,24 +157,16 @@ def read_articles(path: str | os.PathLike, id_field: str = "id", text_field: str
                     continue
                 yield _record_pair(rec, n, path, id_field, text_field, seen)
         else:
-            allow_long_csv_fields()
-            reader = csv.DictReader(fh, delimiter="\t" if suffix == ".tsv" else ",")
-            if not reader.fieldnames:
-                raise DataError(f"{path}: the file is empty (no header row)")
+            reader = csv_reader(fh, path, tab=suffix == ".tsv")
             missing = [c for c in (id_field, text_field) if c not in reader.fieldnames]
             if missing:
                 raise DataError(f"{path}: no column {' or '.join(map(repr, missing))} (columns: "
                                 f"{', '.join(reader.fieldnames)}); choose others with --id-column/--text-column")
-            try:
-                end = reader.line_num
-                for rec in reader:
-                    n, end = end + 1, reader.line_num  # a record's first line (a quoted text may span several)
-                    if any(_BAD_BYTE.search(v) for v in rec.values() if isinstance(v, str)):
-                        yield f"line-{n}", BadRecord(f"{path}, line {n}: not UTF-8 text")
-                        continue
-                    yield _record_pair(rec, n, path, id_field, text_field, seen)
-            except csv.Error as exc:
-                raise DataError(f"{path}, line {reader.line_num}: unreadable CSV ({exc})") from None
+            for n, rec in csv_rows(reader, path):
+                if any(_BAD_BYTE.search(v) for v in rec.values() if isinstance(v, str)):
+                    yield f"line-{n}", BadRecord(f"{path}, line {n}: not UTF-8 text")
+                    continue
+                yield _record_pair(rec, n, path, id_field, text_field, seen)
 
 
 _BAD_BYTE = re.compile("[\udc80-\udcff]")
@@ -254,6 +246,7 @@ def _read_rows(path: Path) -> list[dict]:
     if path.suffix.lower() == ".csv":
         if not whole:
             return []  # not even the header was finished
+        allow_long_csv_fields()
         reader = csv.DictReader(io.StringIO(whole))
         if tuple(reader.fieldnames or ()) != ROW_FIELDS:
             raise foreign

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -39,6 +40,11 @@ def _read_input(name: str) -> tuple[str, str]:
             raise Failure(f"{name}: no such file") from None
         except OSError as exc:
             raise Failure(f"{name}: cannot read ({exc.strerror})") from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its byte-order mark ("Unicode" in Notepad)
+        try:
+            return name, data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise Failure(f"{name}: starts as UTF-16 text but is not; save it as UTF-8") from None
     if b"\x00" in data[:8192]:
         raise Failure(f"{name}: looks like a binary file, not text")
     try:
@@ -230,6 +236,9 @@ def main(argv: list[str] | None = None) -> int:
     except (Failure, DataError, ModelError, FileNotFoundError, ValueError) as exc:
         print(f"stance: error: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # the reader went away (`| head`): not an error, and nothing more to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit's flush
+        return 0
     except OSError as exc:  # a folder where a file should be, no permission, a full disk
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"stance: error: {where}{exc.strerror or exc}", file=sys.stderr)
@@ -237,6 +246,4 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("stance: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return 0
     return 0

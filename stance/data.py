@@ -34,6 +34,33 @@ def allow_long_csv_fields() -> None:
     csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
 
 
+def csv_reader(fh, path, tab: bool = False) -> csv.DictReader:
+    """A DictReader over `fh` with its header checked. A TSV is read without quoting, as SemEval's
+    files are written: a tweet's lone quote mark would otherwise swallow the rows after it."""
+    allow_long_csv_fields()
+    reader = csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE) if tab else csv.DictReader(fh)
+    try:
+        names = reader.fieldnames
+    except csv.Error as exc:
+        raise DataError(f"{path}, line 1: unreadable header ({exc})") from None
+    if not names:
+        raise DataError(f"{path}: the file is empty (no header row)")
+    twice = [name for name, count in Counter(names).items() if count > 1]
+    if twice:
+        raise DataError(f"{path}, line {reader.line_num}: column {twice[0]!r} appears twice in the header")
+    return reader
+
+
+def csv_rows(reader: csv.DictReader, path) -> Iterator[tuple[int, dict]]:
+    """(first line, record) for each row: a quoted text may span several lines, blank lines are skipped."""
+    try:
+        for record in reader:
+            fields = [v for v in record.values() if isinstance(v, str)] + list(record.get(None) or ())
+            yield reader.line_num - sum(v.count("\n") + v.count("\r") - v.count("\r\n") for v in fields), record
+    except csv.Error as exc:
+        raise DataError(f"{path}, line {reader.line_num}: unreadable CSV ({exc})") from None
+
+
 def read_records(path: str | os.PathLike) -> Iterator[tuple[int, dict]]:
     """(line number, record) from a CSV, TSV, JSONL or SemEval .txt file, by its extension."""
     path = Path(path)
@@ -57,20 +84,10 @@ def read_records(path: str | os.PathLike) -> Iterator[tuple[int, dict]]:
                                         "(JSON Lines: one object per line, not one array)")
                     yield n, record
             else:
-                allow_long_csv_fields()
-                delimiter = "\t" if suffix in (".tsv", ".txt") else ","
-                reader = csv.DictReader(fh, delimiter=delimiter)
-                try:
-                    if not reader.fieldnames:
-                        raise DataError(f"{path}: the file is empty (no header row)")
-                    end = reader.line_num
-                    for record in reader:
-                        n, end = end + 1, reader.line_num  # a record's first line (a quoted text may span several)
-                        if None in record:
-                            raise DataError(f"{path}, line {n}: more fields than the header has")
-                        yield n, record
-                except csv.Error as exc:
-                    raise DataError(f"{path}, line {reader.line_num}: unreadable CSV ({exc})") from None
+                for n, record in csv_rows(csv_reader(fh, path, tab=suffix in (".tsv", ".txt")), path):
+                    if None in record:
+                        raise DataError(f"{path}, line {n}: more fields than the header has")
+                    yield n, record
     except UnicodeDecodeError:
         raise DataError(f"{path}, line {_first_bad_line(path)}: not UTF-8 text") from None
 
@@ -89,7 +106,8 @@ def read_labelled(path: str | os.PathLike, text: str = "text", label: str = "sta
     """Records with non-empty `text` and a known `label`, renamed to ``text``/``stance``.
 
     Labels are mapped through `label_map` (default: ours plus SemEval's FAVOR/AGAINST/NONE);
-    pass ``keep_unknown=True`` to keep any label as it is (training on another label set).
+    pass ``keep_unknown=True`` to keep every label as it is, mapping none (training on another
+    label set, where "neutral" and "none" may well be two classes).
     """
     mapping = {k.lower(): v for k, v in (label_map or LABEL_MAP).items()}
     records, seen_ids = [], {}
@@ -104,11 +122,13 @@ def read_labelled(path: str | os.PathLike, text: str = "text", label: str = "sta
         if raw is None or not str(raw).strip():  # not "None", which would read as SemEval's NONE
             raise DataError(f"{path}, line {n}: no label in {label!r}")
         raw = str(raw).strip()
-        stance = mapping.get(raw.lower(), raw if keep_unknown else None)
+        stance = raw if keep_unknown else mapping.get(raw.lower())
         if not stance:
             raise DataError(f"{path}, line {n}: unknown label {raw!r} in {label!r} "
                             f"(expected one of: {', '.join(sorted(set(mapping)))})")
         rid = rec.get("id")
+        if not isinstance(rid, (str, int, float, type(None))):
+            raise DataError(f"{path}, line {n}: 'id' must be a string or a number, got {type(rid).__name__}")
         if rid not in (None, ""):
             if rid in seen_ids:
                 raise DataError(f"{path}, line {n}: duplicated id {rid!r} (first on line {seen_ids[rid]})")
@@ -241,6 +261,11 @@ def _check_record(n: int, where: str, r: dict, fields, ids: dict, texts: dict, m
     missing = [f for f in fields if f not in r]
     if missing:
         problems.append(f"{where}: missing field(s) {', '.join(missing)}")
+        return None
+    not_plain = [f for f in ("id", "stance", "crisis") if f in fields and not isinstance(r[f], (str, int))]
+    if not_plain:
+        problems.append(f"{where}: {', '.join(not_plain)} must be a string, got "
+                        f"{', '.join(type(r[f]).__name__ for f in not_plain)}")
         return None
     if not isinstance(r["text"], str) or not r["text"].strip():
         problems.append(f"{where}: empty text")

@@ -16,17 +16,23 @@ from sklearn.base import clone
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
 from sklearn.model_selection import GroupKFold, StratifiedKFold
 
-POSITIVE = ("support", "FAVOR", "favor")
-NEGATIVE = ("oppose", "AGAINST", "against")
+POSITIVE = ("support", "favor", "favour")  # compared in lower case: FAVOR, Favor, ...
+NEGATIVE = ("oppose", "against")
 
 
-def f_avg(y_true, y_pred, labels: tuple[str, str] | None = None) -> float:
-    """Mean F1 of the support and oppose classes (SemEval-2016's F_avg)."""
+def f_avg(y_true, y_pred, labels: tuple[str, str] | None = None) -> float | None:
+    """Mean F1 of the support and oppose classes (SemEval-2016's F_avg). None when `labels` is not
+    given and neither class can be told from the labels' names (say 0/1/2, or pro/con): a score of
+    0.0 there would read as a real one."""
     y_true, y_pred = np.asarray(y_true, dtype=object), np.asarray(y_pred, dtype=object)
     if labels is None:
-        present = set(y_true) | set(y_pred)
-        labels = (next((p for p in POSITIVE if p in present), "support"),
-                  next((n for n in NEGATIVE if n in present), "oppose"))
+        present = sorted({str(v) for v in set(y_true) | set(y_pred)})
+        positive = next((v for v in present if v.lower() in POSITIVE), None)
+        negative = next((v for v in present if v.lower() in NEGATIVE), None)
+        if positive is None and negative is None:
+            return None
+        labels = (positive or "support", negative or "oppose")
+        y_true, y_pred = y_true.astype(str), y_pred.astype(str)
     return float(np.mean(f1_score(y_true, y_pred, labels=list(labels), average=None, zero_division=0)))
 
 
@@ -50,9 +56,12 @@ def expected_calibration_error(y_true, proba: np.ndarray, classes, bins: int = 1
     return float(ece), table
 
 
-def bootstrap_ci(y_true, y_pred, metric=None, n: int = 1000, level: float = 0.95, seed: int = 0):
-    """Percentile bootstrap interval of `metric` (default macro-F1) over items."""
-    metric = metric or (lambda t, p: f1_score(t, p, average="macro", zero_division=0))
+def bootstrap_ci(y_true, y_pred, metric=None, n: int = 1000, level: float = 0.95, seed: int = 0, labels=None):
+    """Percentile bootstrap interval of `metric` (default macro-F1 over `labels`, else over the labels
+    present) over items. Give `labels` when a class is rare: a resample without it would otherwise
+    average over fewer classes than the point estimate and lift the interval."""
+    labels = None if labels is None else list(labels)
+    metric = metric or (lambda t, p: f1_score(t, p, labels=labels, average="macro", zero_division=0))
     y_true, y_pred = np.asarray(y_true, dtype=object), np.asarray(y_pred, dtype=object)
     if len(y_true) != len(y_pred) or not len(y_true):
         raise ValueError(f"need as many predictions as gold labels, at least one; got {len(y_true)} and {len(y_pred)}")
@@ -69,7 +78,7 @@ class Report:
     accuracy: float
     macro_f1: float
     macro_f1_ci: tuple[float, float]
-    f_avg: float
+    f_avg: float | None
     per_class: dict[str, dict[str, float]]
     labels: list[str]
     confusion: list[list[int]]
@@ -88,7 +97,9 @@ class Report:
         lo, hi = self.macro_f1_ci
         lines = [f"## {title}", "", f"n = {self.n}", "",
                  "| metric | value |", "|---|---|", f"| accuracy | {self.accuracy:.3f} |",
-                 f"| macro-F1 | {self.macro_f1:.3f} (95% CI {lo:.3f}-{hi:.3f}) |", f"| F_avg | {self.f_avg:.3f} |"]
+                 f"| macro-F1 | {self.macro_f1:.3f} (95% CI {lo:.3f}-{hi:.3f}) |"]
+        if self.f_avg is not None:
+            lines.append(f"| F_avg | {self.f_avg:.3f} |")
         if self.ece is not None:
             lines.append(f"| ECE | {self.ece:.3f} |")
         lines += ["", "| class | precision | recall | F1 | support |", "|---|---|---|---|---|"]
@@ -102,7 +113,8 @@ class Report:
     def to_text(self) -> str:
         lo, hi = self.macro_f1_ci
         out = [f"n={self.n}  accuracy={self.accuracy:.3f}  macro-F1={self.macro_f1:.3f} [{lo:.3f}, {hi:.3f}]  "
-               f"F_avg={self.f_avg:.3f}" + (f"  ECE={self.ece:.3f}" if self.ece is not None else ""), "",
+               + (f"F_avg={self.f_avg:.3f}" if self.f_avg is not None else "")
+               + (f"  ECE={self.ece:.3f}" if self.ece is not None else ""), "",
                f"{'class':<10}{'precision':>10}{'recall':>10}{'F1':>10}{'support':>10}"]
         out += [f"{lab:<10}{m['precision']:>10.3f}{m['recall']:>10.3f}{m['f1']:>10.3f}{m['support']:>10}"
                 for lab, m in self.per_class.items()]
@@ -123,11 +135,13 @@ def score(y_true, y_pred, proba: np.ndarray | None = None, classes=None, labels=
     p, r, f, s = precision_recall_fscore_support(y_true, y_pred, labels=labels, zero_division=0)
     per_class = {lab: {"precision": round(float(a), 4), "recall": round(float(b), 4), "f1": round(float(c), 4),
                        "support": int(d)} for lab, a, b, c, d in zip(labels, p, r, f, s)}
+    classes = None if classes is None else [str(c) for c in classes]  # compared with the labels, as str
     ece, rel = (expected_calibration_error(y_true, proba, classes) if proba is not None else (None, []))
+    fav = f_avg(y_true, y_pred)
     return Report(n=len(y_true), accuracy=round(float(accuracy_score(y_true, y_pred)), 4),
                   macro_f1=round(float(f1_score(y_true, y_pred, labels=labels, average="macro", zero_division=0)), 4),
-                  macro_f1_ci=tuple(round(x, 4) for x in bootstrap_ci(y_true, y_pred, seed=seed)),
-                  f_avg=round(f_avg(y_true, y_pred), 4), per_class=per_class, labels=labels,
+                  macro_f1_ci=tuple(round(x, 4) for x in bootstrap_ci(y_true, y_pred, seed=seed, labels=labels)),
+                  f_avg=None if fav is None else round(fav, 4), per_class=per_class, labels=labels,
                   confusion=confusion_matrix(y_true, y_pred, labels=labels).tolist(),
                   ece=None if ece is None else round(ece, 4), reliability=rel)
 
@@ -139,8 +153,12 @@ def _label_order(label: str):
 
 def evaluate(model, texts: list[str], labels: list[str], errors: int = 10) -> Report:
     """Hold-out evaluation of a fitted model, with its most confident mistakes explained."""
-    proba, why = model.predict_proba_explained(texts, top=5)
     classes = [str(c) for c in model.classes_]
+    unknown = sorted({str(g) for g in labels} - set(classes))
+    if unknown:
+        raise ValueError(f"gold label(s) {unknown} are not among the model's labels {classes}: every such item "
+                         "would count as wrong. Map the labels to the model's, or evaluate a model trained on them")
+    proba, why = model.predict_proba_explained(texts, top=5)
     pred = [classes[i] for i in proba.argmax(axis=1)]
     report = score(labels, pred, proba, classes)
     report.errors = _confident_errors(texts, labels, pred, proba, why, errors)
@@ -150,7 +168,7 @@ def evaluate(model, texts: list[str], labels: list[str], errors: int = 10) -> Re
 def _confident_errors(texts, gold, pred, proba, why, k: int) -> list[dict]:
     wrong = [i for i, (g, p) in enumerate(zip(gold, pred)) if str(g) != str(p)]
     wrong.sort(key=lambda i: -proba[i].max())
-    return [{"index": i, "gold": str(gold[i]), "predicted": pred[i], "confidence": round(float(proba[i].max()), 4),
+    return [{"index": i, "gold": str(gold[i]), "predicted": str(pred[i]), "confidence": round(float(proba[i].max()), 4),
              "evidence": [f for f, _ in why[i]], "text": texts[i][:300]} for i in wrong[:k]]
 
 
@@ -161,20 +179,20 @@ def cross_validate(texts: list[str], labels: list[str], estimator=None, k: int =
     from .classifier import StanceClassifier
 
     estimator = estimator if estimator is not None else StanceClassifier()
-    texts, labels = list(texts), np.asarray(list(labels), dtype=object)
-    if groups is not None:
-        splitter = GroupKFold(n_splits=min(k, len(set(groups))))
-        folds = splitter.split(texts, labels, groups)
-    else:
-        folds = StratifiedKFold(n_splits=k, shuffle=True, random_state=seed).split(texts, labels)
+    texts, labels = list(texts), np.asarray(list(labels))  # numpy's own dtype: sklearn refuses object ints
+    splitter = _folds(k, groups, seed)
+    folds = splitter.split(texts, labels, groups)
     pred = np.empty(len(texts), dtype=object)
     proba, why = None, [None] * len(texts)
     classes = sorted(set(labels), key=_label_order)
     for train, test in folds:
         model = clone(estimator).fit([texts[i] for i in train], labels[train])
-        p, w = model.predict_proba_explained([texts[i] for i in test], top=5)
-        order = [list(model.classes_).index(c) for c in classes]
-        p = p[:, order]
+        p_fold, w = model.predict_proba_explained([texts[i] for i in test], top=5)
+        p = np.zeros((len(test), len(classes)))  # a class no training text of this fold had: probability 0
+        learned = list(model.classes_)
+        for j, c in enumerate(classes):
+            if c in learned:
+                p[:, j] = p_fold[:, learned.index(c)]
         if proba is None:
             proba = np.zeros((len(texts), len(classes)))
         proba[test] = p
@@ -183,21 +201,28 @@ def cross_validate(texts: list[str], labels: list[str], estimator=None, k: int =
             why[i] = e
     report = score(labels, pred, proba, classes)
     report.errors = _confident_errors(texts, labels, list(pred), proba, why, errors)
-    report.extra = {"cv": "grouped" if groups is not None else "stratified", "folds": k}
+    report.extra = {"cv": "grouped" if groups is not None else "stratified", "folds": splitter.get_n_splits()}
     return report
+
+
+def _folds(k: int, groups, seed: int):
+    """Grouped k-fold (at most one fold per group), else stratified k-fold over shuffled items."""
+    if groups is not None:
+        return GroupKFold(n_splits=min(k, len(set(groups))))
+    return StratifiedKFold(n_splits=k, shuffle=True, random_state=seed)
 
 
 def learning_curve(texts: list[str], labels: list[str], estimator=None, sizes=(0.1, 0.25, 0.5, 0.75, 1.0),
                    k: int = 5, groups=None, seed: int = 0) -> list[dict]:
-    """Cross-validated macro-F1 as the training set grows."""
+    """Cross-validated macro-F1 as the training set grows (each size a random subset of a fold's
+    training part, not its first rows: a file sorted by label would otherwise start with one class)."""
     from sklearn.model_selection import learning_curve as sk_curve
 
     from .classifier import StanceClassifier
 
     estimator = estimator if estimator is not None else StanceClassifier()
-    cv = GroupKFold(n_splits=k) if groups is not None else StratifiedKFold(k, shuffle=True, random_state=seed)
-    n, train, test = sk_curve(estimator, list(texts), list(labels), groups=groups, train_sizes=list(sizes), cv=cv,
-                              scoring="f1_macro")
+    n, train, test = sk_curve(estimator, list(texts), list(labels), groups=groups, train_sizes=list(sizes),
+                              cv=_folds(k, groups, seed), scoring="f1_macro", shuffle=True, random_state=seed)
     return [{"n_train": int(a), "train_f1": round(float(b.mean()), 4), "test_f1": round(float(c.mean()), 4),
              "test_f1_std": round(float(c.std()), 4)} for a, b, c in zip(n, train, test)]
 

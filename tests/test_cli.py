@@ -153,3 +153,19 @@ def test_seed_article_end_to_end(shared):
     assert all(p["stance"] in ("support", "oppose", "neutral") for p in paras if p["kind"] == "prose")
     means = {m["means"]: m["stance"] for m in paras[2]["means"]}
     assert means["logistics"] == "support" and means["ground_troops"] == "oppose"
+
+
+def test_a_reader_that_goes_away_is_not_an_error(tmp_path):
+    proc = subprocess.Popen([sys.executable, "-m", "stance", "analyze", str(EXAMPLE), "--format", "json"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()  # as `| head -c 0` would
+    err = proc.stderr.read().decode()
+    assert proc.wait() == 0 and err == ""
+
+
+def test_utf16_files_from_windows_editors_are_read(capsys, tmp_path):
+    path = tmp_path / "notepad.txt"
+    path.write_bytes(EXAMPLE.read_text(encoding="utf-8").encode("utf-16"))  # with its byte-order mark
+    code, out, _ = run(capsys, "analyze", str(path), "--format", "json")
+    _, plain, _ = run(capsys, "analyze", str(EXAMPLE), "--format", "json")
+    assert code == 0 and json.loads(out)["paragraphs"] == json.loads(plain)["paragraphs"]

@@ -26,6 +26,9 @@ def test_csv_and_jsonl(tmp_path):
     ("id,text,stance\n1,x,support\n1,y,oppose\n", "line 3: duplicated id '1' (first on line 2)"),
     ("text,stance\nx,support\ny\n", "line 3: no label in 'stance'"),  # not "None", read as SemEval's NONE
     ("", "empty"),
+    ("text,stance\n\nfirst text,support\n\nsecond text,maybe\n", "line 5: unknown label 'maybe'"),  # blanks counted
+    ('text,stance\n"two\nlines",support\n\n"three\r\nlines\nhere",maybe\n', "line 5: unknown label 'maybe'"),
+    ("text,stance,stance\nx,support,oppose\n", "line 1: column 'stance' appears twice"),
 ])
 def test_errors_name_file_and_line(tmp_path, content, message):
     path = write(tmp_path / "bad.csv", content)
@@ -55,6 +58,28 @@ def test_bad_json_and_encoding(tmp_path):
 def test_keep_unknown_labels(tmp_path):
     rows = read_labelled(write(tmp_path / "a.csv", "text,stance\nx,pos\ny,neg\n"), keep_unknown=True)
     assert [r["stance"] for r in rows] == ["pos", "neg"]
+    # another label set is kept whole: "neutral" and "none" stay two classes, FAVOR stays FAVOR
+    five = write(tmp_path / "b.csv", "text,stance\na,neutral\nb,none\nc,FAVOR\nd,support\n")
+    assert [r["stance"] for r in read_labelled(five, keep_unknown=True)] == ["neutral", "none", "FAVOR", "support"]
+
+
+def test_ids_and_fields_must_be_plain_values(tmp_path):
+    with pytest.raises(DataError, match="line 2: 'id' must be a string or a number, got list"):
+        read_labelled(write(tmp_path / "a.jsonl", '{"id": "a", "text": "x", "stance": "support"}\n'
+                                                   '{"id": [1], "text": "y", "stance": "oppose"}\n'))
+    from stance.data import validate_claims
+
+    bad = write(tmp_path / "c.jsonl", '{"id": "c-1", "text": "Send the troops now please.", "stance": "support", '
+                                      '"crisis": ["x"]}\n')
+    assert validate_claims(bad) == [f"{bad}, line 1: crisis must be a string, got list"]
+
+
+def test_tab_separated_files_take_quote_marks_as_text(tmp_path):
+    sem = write(tmp_path / "sem.txt", 'ID\tTarget\tTweet\tStance\n101\tAtheism\t"God" is not needed\tAGAINST\n'
+                                      '102\tAtheism\t"Faith moves mountains\tAGAINST\n103\tAtheism\tPray\tNONE\n')
+    rows = load_semeval(sem)
+    assert [(r["line"], r["text"], r["stance"]) for r in rows] == [
+        (2, '"God" is not needed', "oppose"), (3, '"Faith moves mountains', "oppose"), (4, "Pray", "neutral")]
 
 
 def test_public_corpus_loaders(tmp_path):

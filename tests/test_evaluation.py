@@ -18,6 +18,58 @@ def test_f_avg_by_hand():
     assert f_avg([sem[g] for g in GOLD], [sem[p] for p in PRED]) == pytest.approx(0.65)
 
 
+def test_f_avg_finds_its_classes_in_any_case_or_says_it_cannot():
+    assert f_avg(["Favor", "Against", "None"], ["Favor", "Against", "Against"]) == pytest.approx((1 + 2 / 3) / 2)
+    assert f_avg([0, 1, 2], [0, 1, 1]) is None
+    report = score(["pro", "con"], ["pro", "con"])
+    assert report.f_avg is None and report.macro_f1 == 1.0
+    assert "F_avg" not in report.to_text() and "F_avg" not in report.to_markdown()
+
+
+def test_bootstrap_averages_over_the_reports_classes():
+    gold = ["support"] * 50 + ["oppose"] * 49 + ["neutral"]
+    pred = ["support"] * 50 + ["oppose"] * 49 + ["support"]
+    r = score(gold, pred)
+    lo, hi = r.macro_f1_ci
+    assert lo <= r.macro_f1 <= hi < 1.0  # a resample without the one neutral item still scores neutral (0)
+
+
+def test_evaluate_refuses_gold_labels_the_model_cannot_predict(tiny):
+    X, y = tiny
+    model = StanceClassifier(char_ngrams=None, cv=2).fit(X, y)
+    with pytest.raises(ValueError, match=r"gold label\(s\) \['0', '1'\] are not among the model's labels"):
+        evaluate(model, X[:4], [0, 1, 0, 1])
+
+
+def test_cross_validation_with_integer_labels_and_a_class_missing_from_a_fold(tiny):
+    X, y = tiny
+    codes = {"support": 0, "oppose": 1, "neutral": 2}
+    as_int = cross_validate(X, [codes[v] for v in y], StanceClassifier(char_ngrams=None, cv=2), k=2)
+    as_str = cross_validate(X, [str(codes[v]) for v in y], StanceClassifier(char_ngrams=None, cv=2), k=2)
+    assert as_int.to_dict() == as_str.to_dict() and json.loads(as_int.to_json())["errors"]
+    # every neutral text in one group: the fold that holds it out trained on two classes only
+    groups = ["N" if v == "neutral" else f"g{i % 3}" for i, v in enumerate(y)]
+    grouped = cross_validate(X, y, StanceClassifier(char_ngrams=None, cv=2), k=10, groups=groups)
+    assert grouped.per_class["neutral"]["recall"] == 0.0 and grouped.n == len(X)
+    assert grouped.extra["folds"] == 4  # as many folds as groups, not the 10 asked for
+
+
+def test_learning_curve_samples_a_label_sorted_file(tiny):
+    from sklearn.dummy import DummyClassifier
+
+    seen = []
+
+    class Recording(DummyClassifier):
+        def fit(self, X, y, sample_weight=None):
+            seen.append(len(set(y)))
+            return super().fit(X, y, sample_weight)
+
+    X, y = tiny
+    rows = sorted(zip(X * 2, y * 2), key=lambda r: r[1])
+    learning_curve([t for t, _ in rows], [v for _, v in rows], Recording(), sizes=(0.3, 1.0), k=2)
+    assert min(seen) >= 2  # the first rows of a sorted file are one class; a random subset is not
+
+
 def test_score_by_hand():
     r = score(GOLD, PRED)
     assert r.accuracy == pytest.approx(4 / 6, abs=1e-4)
