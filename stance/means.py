@@ -22,9 +22,20 @@ from . import lexicon
 from .segment import sentence_spans
 
 _CLAUSE = re.compile(r"[,;:\u2014()]|\s(?:but|while|whereas|although|though|yet)\s", re.IGNORECASE)
-_NEGATOR = re.compile(r"\b(?:not|no|never|won't|wouldn't|will not|would not|cannot|can't|don't|doesn't|didn't|"
+_NEGATOR = re.compile(r"\b(?:not(?! only)|no|never|won't|wouldn't|will not|would not|cannot|can't|don't|doesn't|didn't|"
                       r"without|refus\w*|against)\b[^,;.]{0,25}$", re.IGNORECASE)
 _POLARITY = {"reject": "oppose", "recommend": "support", "provide": "support"}
+_NOT_ONLY = re.compile(r"\s+only\b", re.IGNORECASE)
+# Cues for a means that the paragraph-level lexicon leaves out, because they only say something next
+# to a named means: undoing it in the passive ("sanctions should be lifted"), and a speaker's plain
+# backing ("I support sanctions", "backed training"), which as a noun ("logistical support") is no cue.
+_MEANS_CUES = (
+    ("reject", re.compile(r"\b(?:be|been|being|is|are|was|were)\s+(?:\w+ly\s+)?(?:lifted|eased|ended|withdrawn|"
+                          r"scrapped|dropped|relaxed|suspended|halted|stopped|called off|pulled out|scaled back|"
+                          r"wound down|phased out|cut)\b", re.IGNORECASE)),
+    ("recommend", re.compile(r"\b(?:(?:i|we|you|they|he|she|who)\s+(?:also\s+|still\s+|strongly\s+)?"
+                             r"(?:support|back|favou?r|endorse)s?|backed|endorsed|favou?red)\b", re.IGNORECASE)),
+)
 
 
 @dataclass(frozen=True)
@@ -90,7 +101,9 @@ def means_stances(text: str, paragraph_stance: str | None = None,
     if not found and not detected:
         return []
     all_cues = lexicon.find_cues(text)
-    every = sorted((s, e, w, cat) for cat in _POLARITY for s, e, w in all_cues[cat])
+    extra = [(m.start(), m.end(), m.group(0), cat) for cat, pattern in _MEANS_CUES for m in pattern.finditer(text)]
+    every = sorted([(s, e, w, cat) for cat in _POLARITY for s, e, w in all_cues[cat]
+                    if not (cat == "reject" and _NOT_ONLY.match(text, e))] + extra)  # "should not only ... but also"
     rejections = [c for c in every if c[3] == "reject"]
     cues = (every, [c[0] for c in every], rejections, [c[0] for c in rejections])
     votes: dict[str, list[tuple[str, str, int, int, bool]]] = {}  # stance, trigger, start, end, own cue?

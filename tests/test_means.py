@@ -1,3 +1,4 @@
+import pytest
 from hypothesis import given, settings, strategies as st
 
 from stance.means import _polarity, means_stances
@@ -11,6 +12,19 @@ def test_limited_support_is_split_by_means():
     got = stances("While ruling out ground troops, the spokesman said they are considering a request for "
                   "logistical support.")
     assert got["ground_troops"] == "oppose" and got["logistics"] == "support"
+
+
+@pytest.mark.parametrize("text, means, stance", [
+    ("Sanctions should be eased.", "sanctions", "oppose"),
+    ("The embargo must be lifted immediately.", "sanctions", "oppose"),
+    ("Sanctions have failed and should be quietly dropped.", "sanctions", "oppose"),
+    ("I oppose sending troops, but I support sanctions.", "sanctions", "support"),
+    ("I oppose sending troops, but I support sanctions.", "ground_troops", "oppose"),
+    ("The minister ruled out air strikes but backed training for the army.", "training", "support"),
+    ("The alliance should not only impose sanctions but also send arms.", "sanctions", "support"),
+])
+def test_passive_undoing_plain_backing_and_not_only(text, means, stance):
+    assert stances(text)[means] == stance
 
 
 def test_negated_giving_is_opposition():
