@@ -20,8 +20,11 @@ _VERBS = (r"said|says|say|told reporters|told|stated|urged|urges|warned|warns|ar
           r"appealed|objected|reiterated|stressed|emphasi[sz]ed|affirmed|contends|maintains")
 _TITLE = r"(?:Mr|Mrs|Ms|Dr|Gen|Sen|Rep|Gov|Prof|Col|Lt|Adm|Amb)\.?"
 _NAME = r"(?:" + _TITLE + r" )?[A-Z][\w'\u2019.-]*(?:(?: (?:of|de|del|al|bin|van|von|the))? [A-Z][\w'\u2019.-]*){0,5}"
-_ROLE = r"(?:[Tt]he|[Aa]n?|[Oo]ne|[Ss]everal|[Mm]any|[Ss]ome|[Ii]ts|[Tt]heir|[Hh]is|[Hh]er)(?: [a-z][\w'-]*){1,5}"
-_ACTOR = rf"\b(?:(?:{_ROLE})(?: {_NAME})?|{_NAME})"
+# A role's words are neither attribution verbs nor auxiliaries: "the ministry said it opposed" is
+# "the ministry", and "the request was under review, said ..." names nobody.
+_ROLE = (r"(?:[Tt]he|[Aa]n?|[Oo]ne|[Ss]everal|[Mm]any|[Ss]ome|[Ii]ts|[Tt]heir|[Hh]is|[Hh]er)"
+         rf"(?: (?!(?:{_VERBS}|is|are|was|were|will|would|has|have|had|can|could|should|must)\b)[a-z][\w'-]*){{1,5}}")
+_ACTOR = rf"\b(?:(?:{_ROLE})(?: {_NAME})?|(?:[Tt]he )?{_NAME})"
 # After the verb ("said the minister") only a name or a role ending in an actor noun counts,
 # so "said the request was under review" does not make "the request..." a holder.
 _ACTOR_NOUN = (r"(?:minister|ministry|spokes(?:man|woman|person)|officials?|president|secretary|ambassador|"
@@ -32,11 +35,14 @@ _AFTER = rf"\b(?:(?:{_ROLE.replace('{1,5}', '{0,3}')} {_ACTOR_NOUN})(?: {_NAME})
 _PATTERNS = (
     re.compile(rf"(?P<who>{_ACTOR}),?(?: [a-z]+ly)? (?P<cue>{_VERBS})\b"),
     re.compile(rf"\b(?P<cue>{_VERBS}) (?P<who>{_AFTER})(?=[,.;]| in | on | at | who | that |$)"),
-    re.compile(rf"\b(?P<cue>(?i:according to|in the view of|in the words of)) (?P<who>{_ACTOR})"),
+    re.compile(rf"\b(?P<cue>(?i:according to|in the view of|in the words of)) (?P<who>{_ACTOR}(?: {_ACTOR_NOUN})?)"),
 )
 # A sentence that opens with its speaker: "[PLACE, date —] A group of clan elders in the south said ...".
 _DATELINE = r"(?:[A-Z][A-Z .'-]+(?:, [A-Z][a-z]+\.? \d{1,2}(?:, \d{4})?)? (?:\u2014|--|-) )?"
-_SUBJECT = re.compile(rf"{_DATELINE}(?P<who>[A-Z][^,;:\"\u201c\u201d()]{{1,90}}?)(?: (?:on|last|this|late|early) "
+# ... or after a scene-setting opener: "In Washington, officials said", "Speaking in Brussels, the chief said".
+_OPENER = (r"(?:(?:In|At|From|Speaking (?:in|at|to [a-z]+(?: in)?)) [A-Z][^,;:]{0,40}, |"
+           r"(?:Yesterday|Today|Earlier|Later|On [A-Z][a-z]+|Last [a-z]+),? )?")
+_SUBJECT = re.compile(rf"{_DATELINE}{_OPENER}(?P<who>[A-Za-z][^,;:\"\u201c\u201d()]{{1,90}}?)(?: (?:on|last|this|late|early) "
                       rf"[A-Z]?[a-z]+(?: [a-z]+)?)?,? (?P<cue>{_VERBS})\b")
 # A "subject" holding one of these is a clause, not a name: "Critics will", "Those who".
 _AUX = frozenset("will would did does do has have had is are was were can could may might should must not who "

@@ -1,3 +1,5 @@
+import pytest
+
 from stance.holders import find_holders, main_holder
 
 
@@ -26,3 +28,16 @@ def test_news_sentence_subject_and_neutral_paragraphs():
     text = "KIGALI, May 3 \u2014 A group of clan elders in the south said on Sunday that the troops should leave."
     assert main_holder(text).startswith("A group of clan elders")
     assert main_holder(text, stance="neutral") == "author"
+
+
+@pytest.mark.parametrize("text, holder", [
+    ("In Washington, officials said the plan was sound.", "officials"),
+    ("Speaking in Brussels, the NATO chief said allies must act.", "the NATO chief"),
+    ("According to the Pentagon, strikes will continue.", "the Pentagon"),
+    ("According to Pentagon officials, strikes will continue.", "Pentagon officials"),
+    ("In a statement, the ministry said it opposed air strikes.", "the ministry"),
+    ("Yesterday the president said troops would stay.", "the president"),
+    ("The request was under review, said the spokesman.", "the spokesman"),
+])
+def test_common_news_openers_and_roles(text, holder):
+    assert [h.holder for h in find_holders(text)] == [holder]
