@@ -70,12 +70,19 @@ def _nearest(cues: list, starts: list[int], at: int, lo: int, hi: int):
     return min(candidates, key=lambda c: abs(c[0] - at))
 
 
-def _polarity(text: str, cues: tuple[list, list[int], list, list[int]], at: int, lo: int, hi: int):
-    """Polarity of the cue nearest to `at` within [lo, hi), negation-aware. A rejection anywhere in
-    the span wins over a recommendation ("troops should come home", "ruled out sending troops").
-    `cues` holds all cues and the rejections alone, each sorted with their start offsets."""
+def _polarity(text: str, cues: tuple[list, list[int], list, list[int]], at: int, ranges: list[tuple[int, int]],
+              lo: int):
+    """Polarity of the cue nearest to `at` within `ranges`, negation-aware (looking back no further
+    than `lo`). A rejection anywhere in them wins over a recommendation ("troops should come home",
+    "ruled out sending troops"). `cues` holds all cues and the rejections alone, each sorted with
+    their start offsets."""
     every, starts, rejections, rejection_starts = cues
-    near = _nearest(rejections, rejection_starts, at, lo, hi) or _nearest(every, starts, at, lo, hi)
+
+    def nearest(found_in, found_starts):
+        found = [c for a, b in ranges if (c := _nearest(found_in, found_starts, at, a, b))]
+        return min(found, key=lambda c: abs(c[0] - at)) if found else None
+
+    near = nearest(rejections, rejection_starts) or nearest(every, starts)
     if near is None:
         negated = _NEGATOR.search(text[max(lo, at - 30):at])
         return ("oppose", negated.group(0).split()[0]) if negated else None
@@ -118,11 +125,17 @@ def means_stances(text: str, paragraph_stance: str | None = None,
             if i >= 0 and hs < spans[i][1]:
                 mentions.append((i, order, hs, he, words, name))
     clauses_of: dict[int, list[tuple[int, int]]] = {}
+    named_in: dict[int, list[tuple[int, str]]] = {}  # sentence -> (start, means) of its mentions
+    for i, _, hs, _, _, name in mentions:
+        named_in.setdefault(i, []).append((hs, name))
     for i, _, hs, he, words, name in sorted(mentions):
         s0, e0 = spans[i]
         clauses = clauses_of.get(i) or clauses_of.setdefault(i, _clauses(text, s0, e0))
-        lo, hi = next(((a, b) for a, b in clauses if a <= hs < b), (s0, e0))
-        got = _polarity(text, cues, hs, lo, hi) or _polarity(text, cues, hs, s0, e0)
+        own = next(((a, b) for a, b in clauses if a <= hs < b), (s0, e0))
+        got = _polarity(text, cues, hs, [own], own[0])
+        if got is None:  # borrow from the sentence, but not a cue that sits with another means
+            free = [(a, b) for a, b in clauses if not any(a <= at < b and other != name for at, other in named_in[i])]
+            got = _polarity(text, cues, hs, free, s0)
         stance, trigger = got if got else (paragraph_stance or "neutral", words)
         if paragraph_stance == "neutral":
             stance = "neutral"

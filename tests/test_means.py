@@ -22,6 +22,7 @@ def test_limited_support_is_split_by_means():
     ("I oppose sending troops, but I support sanctions.", "ground_troops", "oppose"),
     ("The minister ruled out air strikes but backed training for the army.", "training", "support"),
     ("The alliance should not only impose sanctions but also send arms.", "sanctions", "support"),
+    ("Troops, he argued, must not be sent.", "ground_troops", "oppose"),  # a cue from the rest of the sentence
 ])
 def test_passive_undoing_plain_backing_and_not_only(text, means, stance):
     assert stances(text)[means] == stance
@@ -88,9 +89,14 @@ def test_nearest_cue_by_bisection_is_the_brute_force_choice(raw, at, lo, hi):
     rejections = [c for c in every if c[3] == "reject"]
     cues = (every, [c[0] for c in every], rejections, [c[0] for c in rejections])
     near = [c for c in every if lo <= c[0] < hi]
-    got = _polarity("x" * 70, cues, at, lo, hi)
+    got = _polarity("x" * 70, cues, at, [(lo, hi)], lo)
     if not near:
         assert got is None  # no negator in a text of x's
     else:
         start, _, words, category = min(near, key=lambda c: (c[3] != "reject", abs(c[0] - at)))
         assert got == ({"reject": "oppose"}.get(category, "support"), words)
+
+
+def test_a_clause_without_a_cue_does_not_borrow_another_means_cue():
+    got = means_stances("France asked for logistical support but ruled out troops.", "support")
+    assert {m.means: m.stance for m in got} == {"logistics": "support", "ground_troops": "oppose"}
