@@ -70,8 +70,13 @@ class Analysis:
     def to_json(self, **kwargs) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, **kwargs)
 
+    def record_fields(self) -> list[str]:
+        """The columns of `to_records`, also when there is no paragraph to fill them."""
+        return ["index", "kind", "start", "end", "stance", "confidence", *(f"p_{label}" for label in self.labels),
+                "sentiment", "compound", "means", "holders", "evidence", "text"]
+
     def to_records(self) -> list[dict]:
-        """One flat row per paragraph: what CSV and DataFrames want."""
+        """One flat row per paragraph (columns: `record_fields`): what CSV and DataFrames want."""
         rows = []
         for p in self.paragraphs:
             row = {"index": p.index, "kind": p.kind, "start": p.start, "end": p.end, "stance": p.stance,
@@ -90,7 +95,7 @@ class Analysis:
         """The paragraphs as a pandas DataFrame (needs the ``pandas`` extra)."""
         from ._optional import require
 
-        return require("pandas", "pandas").DataFrame(self.to_records())
+        return require("pandas", "pandas").DataFrame(self.to_records(), columns=self.record_fields())
 
 
 def _check_text(text) -> str:

@@ -81,7 +81,7 @@ def cmd_analyze(args) -> None:
                 out.write(json.dumps({"file": n, **p.to_dict()}, ensure_ascii=False) + "\n")
     elif args.format == "csv":
         rows = [{"file": n, **r} for (n, _), a in zip(inputs, analyses) for r in a.to_records()]
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else ["file"], lineterminator="\n")
+        writer = csv.DictWriter(out, fieldnames=["file", *analyses[0].record_fields()], lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
     else:

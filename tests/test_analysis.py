@@ -53,6 +53,9 @@ def test_serialisation(result):
     assert len(records) == 5 and records[2]["p_support"] == result.prose[0].probabilities["support"]
     df = result.to_dataframe()
     assert list(df["kind"]) == [p.kind for p in result.paragraphs]
+    assert list(records[0]) == result.record_fields() == list(df.columns)
+    empty = stance.analyze("")
+    assert empty.to_records() == [] and list(empty.to_dataframe().columns) == result.record_fields()
 
 
 def test_results_are_frozen(result):

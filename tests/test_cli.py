@@ -169,3 +169,10 @@ def test_utf16_files_from_windows_editors_are_read(capsys, tmp_path):
     code, out, _ = run(capsys, "analyze", str(path), "--format", "json")
     _, plain, _ = run(capsys, "analyze", str(EXAMPLE), "--format", "json")
     assert code == 0 and json.loads(out)["paragraphs"] == json.loads(plain)["paragraphs"]
+
+
+def test_csv_of_an_empty_file_still_names_its_columns(capsys, tmp_path):
+    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
+    code, out, err = run(capsys, "analyze", str(tmp_path / "empty.txt"), "--format", "csv")
+    _, full, _ = run(capsys, "analyze", str(EXAMPLE), "--format", "csv")
+    assert code == 0 and "no text to label" in err and out.splitlines() == full.splitlines()[:1]
