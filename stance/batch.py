@@ -157,7 +157,7 @@ def read_articles(path: str | os.PathLike, id_field: str = "id", text_field: str
                     continue
                 yield _record_pair(rec, n, path, id_field, text_field, seen)
         else:
-            reader = csv_reader(fh, path, tab=suffix == ".tsv")
+            reader = csv_reader(fh, path, delimiter="\t" if suffix == ".tsv" else ",")
             missing = [c for c in (id_field, text_field) if c not in reader.fieldnames]
             if missing:
                 raise DataError(f"{path}: no column {' or '.join(map(repr, missing))} (columns: "

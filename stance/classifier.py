@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from bisect import bisect_right
 from collections import Counter
+from numbers import Integral, Real
 from pathlib import Path
 from typing import Iterable
 
@@ -25,6 +26,14 @@ from sklearn.utils.validation import check_is_fitted
 from .features import _as_list, make_features
 
 LABELS = ("support", "oppose", "neutral")
+
+
+def _plain_output():
+    """Our transformers pass lists and sparse matrices between them, whatever a notebook set with
+    ``sklearn.set_config(transform_output="pandas")``."""
+    from sklearn import config_context
+
+    return config_context(transform_output="default")
 
 
 def _one_blas_thread():
@@ -46,7 +55,8 @@ def _featurise(union, texts: list[str], block: int, key: str | None = None):
             _SENT.clear()
             _SENT[key] = union
         union = _SENT[key]
-    blocks = [union.transform(texts[i:i + block]) for i in range(0, len(texts), block)]
+    with _plain_output():
+        blocks = [union.transform(texts[i:i + block]) for i in range(0, len(texts), block)]
     return sp.vstack(blocks, format="csr") if len(blocks) != 1 else blocks[0].tocsr()
 
 
@@ -94,30 +104,41 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         super().__setstate__(state)
 
     def _linear_model(self):
+        weight = None if isinstance(self.class_weight, dict) else self.class_weight  # a dict: sample weights
         if self.loss == "logistic":
-            return LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=2000,
-                                      random_state=self.random_state)
+            return LogisticRegression(C=self.C, class_weight=weight, max_iter=2000, random_state=self.random_state)
         if self.loss == "hinge":
-            return LinearSVC(C=self.C, class_weight=self.class_weight, random_state=self.random_state)
+            return LinearSVC(C=self.C, class_weight=weight, random_state=self.random_state)
         raise ValueError(f"loss must be 'logistic' or 'hinge', got {self.loss!r}")
 
     def fit(self, X: Iterable[str], y: Iterable[str]) -> "StanceClassifier":
-        """Learn from texts and their labels (any label set, two classes or more, two examples each)."""
-        self.__dict__.pop("_parts", None)  # names of the old features
-        self.__dict__.pop("_features_key", None)
+        """Learn from texts and their labels (any label set, two classes or more, two examples each).
+        A failed fit leaves the model as it was."""
         texts = _as_list(X)
-        labels = np.asarray(list(y))
+        raw = list(y)
+        if len({isinstance(v, str) for v in raw}) > 1:
+            raise ValueError("labels mix strings and other values (e.g. 1 and '1'); use one type")
+        labels = np.asarray(raw)
         if labels.dtype.kind in "US":  # strings stay Python str, as users wrote them
             labels = labels.astype(object)
         if len(texts) != len(labels):
             raise ValueError(f"got {len(texts)} texts but {len(labels)} labels")
+        self._check_params()
         counts = Counter(labels.tolist())
         if len(counts) < 2:
             raise ValueError(f"need at least two classes to learn from, got only {sorted(map(str, counts))}")
         folds = min(self.cv, min(counts.values()))
         if folds < 2:
             rare = [str(k) for k, v in counts.items() if v < 2]
-            raise ValueError(f"each class needs at least 2 examples for calibration; too few: {rare}")
+            raise ValueError(f"each class needs at least 2 examples (the calibration folds, and the word counts "
+                             f"that drop rarer words, need them); too few: {rare}")
+        weights = None
+        if isinstance(self.class_weight, dict):  # as sample weights: calibration re-encodes the labels
+            unknown = sorted(map(str, set(self.class_weight) - set(counts)))
+            if unknown:
+                raise ValueError(f"class_weight names label(s) {unknown} that are not in y ({sorted(map(str, counts))})")
+            weights = np.array([float(self.class_weight.get(v, 1.0)) for v in labels.tolist()])
+        # Fewer than about 50 texts: every word counts (min_df 1), or short fixtures would have no vocabulary.
         features = make_features(word_ngrams=self.word_ngrams, char_ngrams=self.char_ngrams,
                                  lexicon_features=self.lexicon_features, sentiment_features=self.sentiment_features,
                                  min_df=self.min_df if len(texts) > 50 else 1, max_features=self.max_features,
@@ -127,16 +148,31 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         else:
             model = CalibratedClassifierCV(self._linear_model(), method=self.calibration or "sigmoid", cv=folds,
                                            ensemble=False)
-        self.pipeline_ = Pipeline([("features", features), ("model", model)])
-        with _one_blas_thread():
+        with _one_blas_thread(), _plain_output():
             X = features.fit_transform(texts)
-            model.fit(X, labels)
+            model.fit(X, labels, sample_weight=weights)
+        for cached in ("_parts", "_dense", "_features_key"):  # of the old features
+            self.__dict__.pop(cached, None)
+        self.pipeline_ = Pipeline([("features", features), ("model", model)])
         self.classes_ = model.classes_
         self.n_features_ = X.shape[1]
         # Evidence is measured against the average training paragraph, so that features every
         # paragraph has (its length, its sentence count) do not crowd out what is particular to it.
         self.feature_means_ = np.asarray(X.mean(axis=0)).ravel()
         return self
+
+    def _check_params(self) -> None:
+        """The parameters that would otherwise fail deep in scikit-learn, or only at predict time."""
+        if isinstance(self.C, bool) or not isinstance(self.C, Real) or not self.C > 0:
+            raise ValueError(f"C must be a number above 0, got {self.C!r}")
+        if isinstance(self.cv, bool) or not isinstance(self.cv, Integral) or self.cv < 2:
+            raise ValueError(f"cv (calibration folds) must be an integer of at least 2, got {self.cv!r}")
+        if self.n_jobs is not None and (isinstance(self.n_jobs, bool) or not isinstance(self.n_jobs, Integral)
+                                        or self.n_jobs == 0):
+            raise ValueError(f"n_jobs must be None, -1 or a positive integer, got {self.n_jobs!r}")
+        if not (self.class_weight in (None, "balanced") or isinstance(self.class_weight, dict)):
+            raise ValueError(f"class_weight must be None, 'balanced' or a dict of label -> weight, "
+                             f"got {self.class_weight!r}")
 
     #: Texts featurised at a time: the per-text caches (sentences, lexicon matches) that the feature
     #: parts share then hold a whole block, and memory stays flat however many texts come in.
@@ -194,6 +230,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
     def __getstate__(self):
         state = dict(super().__getstate__())
         state.pop("_parts", None)  # rebuilt on demand
+        state.pop("_dense", None)
         state.pop("_features_key", None)
         return state
 
@@ -203,9 +240,19 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         fitted = [c.estimator for c in model.calibrated_classifiers_] if hasattr(model, "calibrated_classifiers_") \
             else [model]
         coef = np.mean([m.coef_ for m in fitted], axis=0)
-        if coef.shape[0] == 1:  # binary: one row for the second class
-            coef = np.vstack([-coef[0], coef[0]])
+        if coef.shape[0] == 1:  # binary: one row, the log-odds of the second class; split between the two
+            coef = np.vstack([-coef[0], coef[0]]) / 2
         return coef
+
+    def _dense_columns(self) -> np.ndarray:
+        """Columns of the lexicon and sentiment parts: their zeros are evidence too (no negation found,
+        in a model where negation marks one side), unlike an n-gram's, which are most of the vocabulary."""
+        if "_dense" not in self.__dict__:
+            self._feature_name(0)  # fills _parts
+            self.__dict__["_dense"] = np.concatenate(
+                [np.arange(start, start + len(names)) for start, name, names in self.__dict__["_parts"]
+                 if name in ("lexicon", "sentiment")] or [np.zeros(0, dtype=int)])
+        return self.__dict__["_dense"]
 
     def explain(self, text: str, top: int = 8, label: str | None = None) -> list[tuple[str, float]]:
         """The features that pushed `text` toward `label` (default: the predicted one) most,
@@ -221,6 +268,8 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         """predict_proba and, for each text, the top features behind its predicted label,
         from one pass of feature extraction (the expensive part)."""
         check_is_fitted(self, "pipeline_")
+        if label is not None and label not in self.classes_:
+            raise ValueError(f"unknown label {label!r}; the model knows {list(self.classes_)}")
         texts = _as_list(X)
         if not texts:
             raise ValueError("predict_proba_explained needs at least one text")
@@ -230,11 +279,17 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         coef = self._weights()
         margins = [coef[k] - np.delete(coef, k, axis=0).mean(axis=0) for k in range(len(self.classes_))]
         rows = features.tocsr()
+        dense = self._dense_columns()
+        is_dense = np.zeros(rows.shape[1], dtype=bool)
+        is_dense[dense] = True
+        dense_values = rows[:, dense].toarray()
         explained = []
         for i in range(rows.shape[0]):
             k = list(self.classes_).index(label) if label is not None else int(np.argmax(proba[i]))
             lo, hi = rows.indptr[i], rows.indptr[i + 1]
-            idx, vals = rows.indices[lo:hi], rows.data[lo:hi]
+            sparse = ~is_dense[rows.indices[lo:hi]]
+            idx = np.concatenate([rows.indices[lo:hi][sparse], dense])
+            vals = np.concatenate([rows.data[lo:hi][sparse], dense_values[i]])
             contrib = (vals - self.feature_means_[idx]) * margins[k][idx]
             order = np.argsort(-contrib)[:top]
             explained.append([(self._feature_name(idx[j]), round(float(contrib[j]), 4))

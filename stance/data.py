@@ -34,18 +34,20 @@ def allow_long_csv_fields() -> None:
     csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
 
 
-def csv_reader(fh, path, tab: bool = False) -> csv.DictReader:
-    """A DictReader over `fh` with its header checked. A TSV is read without quoting, as SemEval's
-    files are written: a tweet's lone quote mark would otherwise swallow the rows after it."""
+def csv_reader(fh, path, delimiter: str = ",", quoted: bool = True) -> csv.DictReader:
+    """A DictReader over `fh` with its header checked. A quoted field left open is an error, not the
+    rest of the file read as one text. `quoted=False` is for SemEval's tab-separated .txt files,
+    written without quoting: a tweet's lone quote mark would otherwise swallow the rows after it."""
     allow_long_csv_fields()
-    reader = csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE) if tab else csv.DictReader(fh)
+    reader = csv.DictReader(fh, delimiter=delimiter, strict=True,
+                            **({} if quoted else {"quoting": csv.QUOTE_NONE}))
     try:
         names = reader.fieldnames
     except csv.Error as exc:
         raise DataError(f"{path}, line 1: unreadable header ({exc})") from None
     if not names:
         raise DataError(f"{path}: the file is empty (no header row)")
-    twice = [name for name, count in Counter(names).items() if count > 1]
+    twice = [name for name, count in Counter(names).items() if count > 1 and name.strip()]  # not Excel's blanks
     if twice:
         raise DataError(f"{path}, line {reader.line_num}: column {twice[0]!r} appears twice in the header")
     return reader
@@ -53,16 +55,22 @@ def csv_reader(fh, path, tab: bool = False) -> csv.DictReader:
 
 def csv_rows(reader: csv.DictReader, path) -> Iterator[tuple[int, dict]]:
     """(first line, record) for each row: a quoted text may span several lines, blank lines are skipped."""
-    try:
-        for record in reader:
-            fields = [v for v in record.values() if isinstance(v, str)] + list(record.get(None) or ())
-            yield reader.line_num - sum(v.count("\n") + v.count("\r") - v.count("\r\n") for v in fields), record
-    except csv.Error as exc:
-        raise DataError(f"{path}, line {reader.line_num}: unreadable CSV ({exc})") from None
+    while True:
+        after = reader.line_num  # the last line of the record before
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            opened = " (a quoted text is never closed)" if "end of data" in str(exc) else ""
+            raise DataError(f"{path}, line {after + 1}: unreadable CSV: {exc}{opened}") from None
+        fields = [v for v in record.values() if isinstance(v, str)] + list(record.get(None) or ())
+        yield reader.line_num - sum(v.count("\n") + v.count("\r") - v.count("\r\n") for v in fields), record
 
 
 def read_records(path: str | os.PathLike) -> Iterator[tuple[int, dict]]:
-    """(line number, record) from a CSV, TSV, JSONL or SemEval .txt file, by its extension."""
+    """(line number, record) from a CSV, TSV (quoted as pandas and Excel write it), JSONL or SemEval
+    .txt file (tab-separated, unquoted), by its extension."""
     path = Path(path)
     if path.is_dir():
         raise DataError(f"{path}: is a folder, expected a CSV/TSV/JSONL file")
@@ -84,7 +92,9 @@ def read_records(path: str | os.PathLike) -> Iterator[tuple[int, dict]]:
                                         "(JSON Lines: one object per line, not one array)")
                     yield n, record
             else:
-                for n, record in csv_rows(csv_reader(fh, path, tab=suffix in (".tsv", ".txt")), path):
+                reader = csv_reader(fh, path, delimiter="\t" if suffix in (".tsv", ".txt") else ",",
+                                    quoted=suffix != ".txt")
+                for n, record in csv_rows(reader, path):
                     if None in record:
                         raise DataError(f"{path}, line {n}: more fields than the header has")
                     yield n, record

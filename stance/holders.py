@@ -92,7 +92,7 @@ def find_holders(text: str) -> list[Holder]:
                 if who.lower() in _NOT_ACTORS or len(who) < 2:
                     continue
                 start = m.start("who") + m.group("who").find(who)
-                if not any(h.start <= start < h.end for h in found.values()):
+                if not any(h.start < start + len(who) and start < h.end for h in found.values()):
                     found[start] = Holder(who, m.group("cue"), start, start + len(who))
     named = sorted(found.values(), key=lambda h: h.start)
     for m in _PRONOUN.finditer(text):

@@ -27,15 +27,21 @@ _NEGATOR = re.compile(r"\b(?:not(?! only)|no|never|won't|wouldn't|will not|would
 _POLARITY = {"reject": "oppose", "recommend": "support", "provide": "support"}
 _NOT_ONLY = re.compile(r"\s+only\b", re.IGNORECASE)
 # Cues for a means that the paragraph-level lexicon leaves out, because they only say something next
-# to a named means: undoing it in the passive ("sanctions should be lifted"), and a speaker's plain
-# backing ("I support sanctions", "backed training"), which as a noun ("logistical support") is no cue.
-_MEANS_CUES = (
-    ("reject", re.compile(r"\b(?:be|been|being|is|are|was|were)\s+(?:\w+ly\s+)?(?:lifted|eased|ended|withdrawn|"
-                          r"scrapped|dropped|relaxed|suspended|halted|stopped|called off|pulled out|scaled back|"
-                          r"wound down|phased out|cut)\b", re.IGNORECASE)),
-    ("recommend", re.compile(r"\b(?:(?:i|we|you|they|he|she|who)\s+(?:also\s+|still\s+|strongly\s+)?"
-                             r"(?:support|back|favou?r|endorse)s?|backed|endorsed|favou?red)\b", re.IGNORECASE)),
-)
+# to a named means: arguing for undoing it in the passive ("sanctions should be lifted"; "must never
+# be lifted" argues the other way; "the siege was lifted" reports, and argues nothing), and a
+# speaker's plain backing ("I support sanctions", "backed training"; not "Russian-backed", "backed by",
+# nor the noun in "logistical support").
+_UNDO = re.compile(r"\b(?:should|must|ought to|needs? to|ha(?:s|ve) to|will|would|to)\s+(?:(not|never)\s+)?be\s+"
+                   r"(?:\w+ly\s+)?(?:lifted|eased|ended|withdrawn|scrapped|dropped|relaxed|suspended|halted|stopped|"
+                   r"called off|pulled out|scaled back|wound down|phased out)\b", re.IGNORECASE)
+_BACKING = re.compile(r"\b(?:(?:i|we|you|they|he|she|who)\s+(?:also\s+|still\s+|strongly\s+)?"
+                      r"(?:support|back|favou?r|endorse)s?|(?<![-\w])(?:backed|endorsed|favou?red)(?! by))\b",
+                      re.IGNORECASE)
+
+
+def _means_cues(text: str) -> list[tuple[int, int, str, str]]:
+    undo = [(m.start(), m.end(), m.group(0), "recommend" if m.group(1) else "reject") for m in _UNDO.finditer(text)]
+    return undo + [(m.start(), m.end(), m.group(0), "recommend") for m in _BACKING.finditer(text)]
 
 
 @dataclass(frozen=True)
@@ -108,9 +114,8 @@ def means_stances(text: str, paragraph_stance: str | None = None,
     if not found and not detected:
         return []
     all_cues = lexicon.find_cues(text)
-    extra = [(m.start(), m.end(), m.group(0), cat) for cat, pattern in _MEANS_CUES for m in pattern.finditer(text)]
     every = sorted([(s, e, w, cat) for cat in _POLARITY for s, e, w in all_cues[cat]
-                    if not (cat == "reject" and _NOT_ONLY.match(text, e))] + extra)  # "should not only ... but also"
+                    if not (cat == "reject" and _NOT_ONLY.match(text, e))] + _means_cues(text))  # "should not only ... but also"
     rejections = [c for c in every if c[3] == "reject"]
     cues = (every, [c[0] for c in every], rejections, [c[0] for c in rejections])
     votes: dict[str, list[tuple[str, str, int, int, bool]]] = {}  # stance, trigger, start, end, own cue?

@@ -142,9 +142,34 @@ def load_model(path: str | os.PathLike, trust: bool = False) -> StanceClassifier
     elif path.suffix.lower() in (".joblib", ".pkl", ".pickle"):
         raise ModelError(f"{path}: this is not a skops file; pickle/joblib files can run arbitrary code when loaded. "
                          "Load it only if you made it yourself, with trust=True (CLI: --trust-model).")
+    elif path.stat().st_size == 0:
+        raise ModelError(f"{path}: is empty, not a model file")
+    elif path.read_bytes()[:2] == b"PK":
+        raise ModelError(f"{path}: a damaged or truncated .skops file (an interrupted copy?); save or copy it again")
     else:
         raise ModelError(f"{path}: not a model file (expected a .skops file saved by stance, or .joblib/.pkl)")
     return _check_payload(payload, path)
+
+
+#: Plain values a skops file describes with a type too.
+_PLAIN_TYPES = frozenset(f"builtins.{t}" for t in ("str", "int", "float", "bool", "list", "dict", "tuple", "NoneType"))
+
+
+def _types_in(path: Path) -> set[str]:
+    """Every type a skops file names, read from its schema: skops's own check passes the types skops
+    trusts by default (a FunctionTransformer holding any numpy function, say), ours passes only these."""
+    with zipfile.ZipFile(path) as archive:
+        schema = json.loads(archive.read("schema.json"))
+    found, stack = set(), [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if "__module__" in node and "__class__" in node:
+                found.add(f"{node['__module__']}.{node['__class__']}")
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
 
 
 def _load_skops(path: Path) -> dict:
@@ -152,9 +177,11 @@ def _load_skops(path: Path) -> dict:
 
     try:
         untrusted = sio.get_untrusted_types(file=path)
+        named = _types_in(path)
     except Exception as exc:
-        raise ModelError(f"{path}: not a valid skops model file ({type(exc).__name__}: {exc})") from exc
-    foreign = sorted(set(untrusted) - set(TRUSTED_TYPES))
+        raise ModelError(f"{path}: not a valid skops model file, damaged or truncated? "
+                         f"({type(exc).__name__}: {exc})") from exc
+    foreign = sorted((set(untrusted) | named) - set(TRUSTED_TYPES) - _PLAIN_TYPES)
     if foreign:
         raise ModelError(f"{path}: refused, the file holds types stance does not trust: {', '.join(foreign)}")
     try:
@@ -164,7 +191,7 @@ def _load_skops(path: Path) -> dict:
 
 
 def _check_payload(payload, path: Path) -> StanceClassifier:
-    if not isinstance(payload, dict) or "metadata" not in payload or "model" not in payload:
+    if not isinstance(payload, dict) or not isinstance(payload.get("metadata"), dict) or "model" not in payload:
         raise ModelError(f"{path}: not a stance model file (no metadata)")
     meta, model = payload["metadata"], payload["model"]
     if meta.get("library") != LIBRARY:
@@ -174,6 +201,10 @@ def _check_payload(payload, path: Path) -> StanceClassifier:
     if [str(c) for c in model.classes_] != list(meta.get("labels", [])):
         raise ModelError(f"{path}: label set {list(model.classes_)} differs from the recorded {meta.get('labels')}")
     now = versions()
+    if meta.get("stance") != now["stance"]:
+        warnings.warn(f"{path} was made with stance {meta.get('stance')}, you have {now['stance']}: our hand-made "
+                      "features may have changed since; retrain it, or check it with `stance evaluate`",
+                      StanceWarning, stacklevel=3)
     if meta.get("scikit-learn") != now["scikit-learn"]:
         warnings.warn(f"{path} was made with scikit-learn {meta.get('scikit-learn')}, you have {now['scikit-learn']}: "
                       "retrain it with `stance train` to be sure of its predictions", StanceWarning, stacklevel=3)
@@ -304,11 +335,21 @@ def _rebuilt_default(manifest: dict) -> dict:
     key = f"default-{manifest['stance']}-{manifest['data_sha256'][:12]}-sklearn{sklearn.__version__}"
     cached, digest_file = cache_dir() / f"{key}.pkl", cache_dir() / f"{key}.sha256"
     if cached.is_file() and digest_file.is_file() and sha256(cached) == digest_file.read_text().strip():
-        return _load(cached)
+        try:
+            bundle = _load(cached)
+            if isinstance(bundle, dict) and isinstance(bundle.get("stance"), StanceClassifier):
+                return bundle
+        except Exception:  # a damaged cache is rebuilt, like a missing one
+            pass
     print(f"stance: the shipped model was built with scikit-learn {manifest['scikit-learn']}, you have "
           f"{sklearn.__version__}; rebuilding it from the bundled training data (once) into {cached}",
           file=sys.stderr)
     bundle = _train_bundle(*read_bundled_data(), manifest["params"])
-    _atomic_write(cached, lambda tmp: _dump(bundle, tmp))
-    digest_file.write_text(sha256(cached))
+    try:
+        _atomic_write(cached, lambda tmp: _dump(bundle, tmp))
+        digest_file.write_text(sha256(cached))
+    except OSError as exc:
+        warnings.warn(f"could not keep the rebuilt model in {cached.parent} ({exc.strerror or exc}); it will be "
+                      "rebuilt in every new process. Set STANCE_CACHE_DIR to a folder you can write.",
+                      StanceWarning, stacklevel=2)
     return bundle

@@ -23,27 +23,30 @@ KINDS = (PROSE, TITLE, HEADING, BYLINE, BOILERPLATE)
 _BOILERPLATE = re.compile(
     r"archive of|all rights reserved|\u00a9|newsletter|click here|read more|advertisement|related:|"
     r"related articles|photo(?:graph)?:|image:|credit:|getty images|reporting by|editing by|additional reporting|"
-    r"this (?:article|story|post) (?:was|first|originally|has been)|originally published|terms of (?:use|service)|"
-    r"listen to this|watch:|video:|^\W*(?:copyright|subscribe|sign up|follow us|share this|all times|cookies?|"
-    r"(?:tweet|email|print) this|(?:last )?updated:? \w+ \d|published:? \w+ \d)\b",
+    r"this (?:article|story|post) (?:is|was|first|originally|has been)|originally published|terms of (?:use|service)|"
+    r"listen to this|watch:|video:|cookies?\b|subscribe(?! to (?:the|this|that|his|her|their|any) )|"
+    r"sign up (?:for|here|now|today|to (?:our|get|receive))|follow us (?:on|at|@)|"
+    r"(?:click to |)share this (?:article|story|post|page)|(?:all )?times (?:are|local|eastern|gmt|utc)\b|"
+    r"^\W*(?:copyright|sign up|follow us|share this|(?:tweet|email|print) this|(?:last )?updated:? \w+ \d|"
+    r"published:? \w+ \d)\b",
     re.IGNORECASE,
 )
 _UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de"  # ASCII and Latin-1 capitals: "By \u00c9mile Durand"
 _BYLINE = re.compile(rf"^(?:[Bb]y|BY|[Ff]rom)\s+[{_UPPER}][\w.'\u2019-]*(?:\s+[{_UPPER}][\w.'\u2019-]*){{0,3}}"
                      r"(?:\s*(?:,|and|&).*)?$")
 _TERMINAL = re.compile(r"[.!?:;\u2026][\"'\u201d\u2019)\]]*$")
-_HTML_P = re.compile(r"<(p|h[1-6]|li|blockquote)\b[^>]*>(.*?)(?=</\1\s*>|<(?:p|h[1-6]|li|blockquote)\b|$)",
+_HTML_P = re.compile(r"<(p|h[1-6]|li|blockquote)(?![\w-])[^<>]{0,2000}>(.*?)(?=</\1\s*>|<(?:p|h[1-6]|li|blockquote)\b|$)",
                      re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^<>]{0,2000}>")
 # What a browser never shows as text: scripts, styles, templates and comments.
-_UNSHOWN = re.compile(r"<!--.*?(?:-->|$)|<(script|style|noscript|template)\b[^>]*>.*?(?:</\1\s*>|$)",
+_UNSHOWN = re.compile(r"<!--.*?(?:-->|$)|<(script|style|noscript|template)(?![\w-])[^<>]{0,2000}>.*?(?:</\1\s*>|$)",
                       re.IGNORECASE | re.DOTALL)
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff]")  # zero-width characters and a byte-order mark
 _SPACE = re.compile(r"\s+")
-# A line and its end: the breaks str.splitlines() knows. A form feed or U+2029 also ends the paragraph.
-_LINE = re.compile(r"[^\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]*(?:\r\n|[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029])"
-                   r"|[^\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+$")
-_PARAGRAPH_BREAK = ("\x0c", "\u2029")
+# A line and its end; Unicode's line separator breaks a line and its paragraph separator a paragraph.
+# (A form feed is a page break, often mid-sentence in text from PDFs: only whitespace.)
+_LINE = re.compile(r"[^\r\n\u2028\u2029]*(?:\r\n|[\r\n\u2028\u2029])|[^\r\n\u2028\u2029]+$")
+_PARAGRAPH_BREAK = "\u2029"
 
 # Abbreviations that end with a period but do not end a sentence (lower case, final period dropped).
 ABBREVIATIONS = frozenset(
@@ -71,14 +74,19 @@ def split_paragraphs(text: str) -> list[Paragraph]:
     shown = _UNSHOWN.sub(lambda m: " " * len(m.group(0)), text) if "<" in text else text  # offsets kept
     spans = _html_spans(shown) if _looks_like_html(shown) else _plain_spans(text)
     spans = [(start, end, clean) for start, end, clean in spans if _INVISIBLE.sub("", clean).strip()]
-    kinds = [_kind(clean, first=i == 0) for i, (_, _, clean) in enumerate(spans)]
-    if len(spans) == 1 and kinds[0] in (TITLE, HEADING):
-        kinds = [PROSE]
+    kinds = [_kind(clean, first=i == 0) for i, (_, _, clean) in enumerate(spans)] if len(spans) > 1 else [PROSE]
     return [Paragraph(start, end, clean, kind) for (start, end, clean), kind in zip(spans, kinds)]
 
 
 def _looks_like_html(text: str) -> bool:
-    return re.search(r"<p\b[^>]*>", text, re.IGNORECASE) is not None
+    """A page starts with a tag, or has paragraphs that open and close; a plain article that mentions
+    "the <p> tag" once is still plain text."""
+    if re.match(r"\s*<[!a-zA-Z]", text.lstrip("\ufeff")):
+        return _P_TAG.search(text) is not None
+    return _P_TAG.search(text) is not None and re.search(r"</p\s*>", text, re.IGNORECASE) is not None
+
+
+_P_TAG = re.compile(r"<p(?![\w-])[^<>]{0,2000}>", re.IGNORECASE)
 
 
 def _html_spans(text: str) -> list[tuple[int, int, str]]:
@@ -96,7 +104,7 @@ def _plain_spans(text: str) -> list[tuple[int, int, str]]:
     spans: list[tuple[int, int, str]] = []
     block: list[tuple[int, int]] = []  # (start, end) of each non-blank line, newline excluded
     for m in _LINE.finditer(text):
-        line = m.group(0).rstrip("\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+        line = m.group(0).rstrip("\r\n\u2028\u2029")
         if _INVISIBLE.sub("", line).strip():
             block.append((m.start(), m.start() + len(line)))
             if not m.group(0).endswith(_PARAGRAPH_BREAK):
@@ -115,8 +123,9 @@ def _block_spans(text: str, lines: list[tuple[int, int]]) -> list[tuple[int, int
     # Hard-wrapped prose: most lines stop mid-sentence at a similar width.
     open_ends = sum(1 for s in stripped[:-1] if not _TERMINAL.search(s))
     wrapped = len(lines) > 2 and open_ends > (len(lines) - 1) / 2
-    if len(lines) == 2 and open_ends and (stripped[1][:1].islower() or stripped[0].endswith((",", "-"))):
-        wrapped = True  # a sentence carried over to a second line, not a title over a subtitle
+    if (len(lines) == 2 and open_ends and widths[0] >= 50 and not stripped[1].lower().startswith("by ")
+            and not _BYLINE.match(stripped[0]) and (stripped[1][:1].islower() or stripped[0].endswith((",", "-")))):
+        wrapped = True  # a sentence carried over to a second line, not a title over a subtitle or a byline
     groups: list[list[int]] = [[0]]
     for i in range(1, len(lines)):
         prev = stripped[i - 1]

@@ -246,3 +246,11 @@ def test_multi_line_records_named_by_their_first_line_and_bad_lines_always_repor
         run_batch(src, out, model=small_model, progress=False)
         errors = rows_of(tmp_path / "out.jsonl.errors.jsonl")
         assert [e["error"].split(", ", 1)[1] for e in errors] == ["line 4: id 'line-4' repeats line 2; ids must be unique"]
+
+
+def test_a_tsv_with_quoted_multi_paragraph_texts_is_read_whole(tmp_path):
+    from stance.batch import read_articles
+
+    path = tmp_path / "a.tsv"
+    path.write_text('id\ttext\na1\t"Para one.\n\nPara two."\na2\tPlain one.\n', encoding="utf-8")
+    assert list(read_articles(path)) == [("a1", "Para one.\n\nPara two."), ("a2", "Plain one.")]

@@ -74,6 +74,64 @@ def test_bad_training_input():
         StanceClassifier().fit("just one text", ["support"])
 
 
+@pytest.mark.parametrize("params, message", [
+    ({"C": 0}, "C must be a number above 0"), ({"cv": 1}, "cv .calibration folds. must be an integer of at least 2"),
+    ({"n_jobs": 0}, "n_jobs must be None"), ({"class_weight": "even"}, "class_weight must be None"),
+    ({"class_weight": {"support": 2, "maybe": 1}}, r"class_weight names label\(s\) \['maybe'\]"),
+])
+def test_bad_parameters_are_named_at_fit(tiny, params, message):
+    X, y = tiny
+    with pytest.raises(ValueError, match=message):
+        StanceClassifier(**params).fit(X, y)
+    with pytest.raises(ValueError, match="mix strings and other values"):
+        StanceClassifier().fit(X[:4], [1, "n", 1, "n"])
+
+
+def test_a_failed_refit_leaves_the_model_as_it_was(tiny):
+    X, y = tiny
+    clf = StanceClassifier(char_ngrams=None).fit(X, y)
+    before = clf.predict_proba(X)
+    with pytest.raises(ValueError):
+        clf.set_params(class_weight={"nobody": 1.0}).fit(X, y)
+    assert np.array_equal(clf.predict_proba(X), before)
+
+
+def test_class_weight_by_label(tiny):
+    X, y = tiny
+    plain = StanceClassifier(char_ngrams=None, class_weight=None).fit(X, y)
+    heavy = StanceClassifier(char_ngrams=None, class_weight={"support": 20.0}).fit(X, y)
+    k = list(plain.classes_).index("support")
+    assert heavy.predict_proba(X)[:, k].mean() > plain.predict_proba(X)[:, k].mean()
+
+
+def test_pandas_output_set_by_a_notebook_changes_nothing(tiny):
+    import sklearn
+
+    X, y = tiny
+    expected = StanceClassifier(char_ngrams=None).fit(X, y).predict_proba(X)
+    with sklearn.config_context(transform_output="pandas"):
+        got = StanceClassifier(char_ngrams=None).fit(X, y).predict_proba(X)
+    assert np.allclose(got, expected)
+
+
+def test_explanations_add_up_to_the_decision_in_a_binary_model(tiny):
+    X, y = tiny
+    two = [(t, v) for t, v in zip(X, y) if v != "neutral"]
+    clf = StanceClassifier(char_ngrams=None, calibration=None).fit([t for t, _ in two], [v for _, v in two])
+    text = "We must not send troops; it would be a costly mistake."
+    features = clf._features([text])
+    up, down = (dict(clf.explain(text, top=10**6, label=lab)) for lab in clf.classes_[::-1])
+    dense = [n for n in set(up) | set(down) if n.startswith(("lexicon__", "sentiment__"))]
+    # an absent cue (value 0) is evidence too when the average text has it
+    assert any(features[0, list(clf.feature_names()).index(n)] == 0 for n in dense)
+    columns = list(clf.feature_names())
+    x = features.toarray()[0]
+    for name in dense:
+        j = columns.index(name)
+        expected = (x[j] - clf.feature_means_[j]) * clf.pipeline_.named_steps["model"].coef_[0][j]
+        assert up.get(name, 0) - down.get(name, 0) == pytest.approx(expected, abs=1e-3)
+
+
 def test_unfitted_model_says_so():
     from sklearn.exceptions import NotFittedError
 

@@ -29,6 +29,7 @@ def test_csv_and_jsonl(tmp_path):
     ("text,stance\n\nfirst text,support\n\nsecond text,maybe\n", "line 5: unknown label 'maybe'"),  # blanks counted
     ('text,stance\n"two\nlines",support\n\n"three\r\nlines\nhere",maybe\n', "line 5: unknown label 'maybe'"),
     ("text,stance,stance\nx,support,oppose\n", "line 1: column 'stance' appears twice"),
+    ('text,stance\nok,support\n"never closed,oppose\nz,neutral\n', "line 3: unreadable CSV.*never closed"),
 ])
 def test_errors_name_file_and_line(tmp_path, content, message):
     path = write(tmp_path / "bad.csv", content)
@@ -72,6 +73,13 @@ def test_ids_and_fields_must_be_plain_values(tmp_path):
     bad = write(tmp_path / "c.jsonl", '{"id": "c-1", "text": "Send the troops now please.", "stance": "support", '
                                       '"crisis": ["x"]}\n')
     assert validate_claims(bad) == [f"{bad}, line 1: crisis must be a string, got list"]
+
+
+def test_excel_blank_columns_and_quoted_tsv(tmp_path):
+    rows = read_labelled(write(tmp_path / "e.csv", "text,stance,,\nx,support,,\n"))
+    assert [(r["text"], r["stance"]) for r in rows] == [("x", "support")]
+    quoted = write(tmp_path / "q.tsv", 'text\tstance\n"Para one.\n\nPara two."\tsupport\nnext\toppose\n')
+    assert [(r["line"], r["text"]) for r in read_labelled(quoted)] == [(2, "Para one.\n\nPara two."), (5, "next")]
 
 
 def test_tab_separated_files_take_quote_marks_as_text(tmp_path):

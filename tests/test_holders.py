@@ -37,6 +37,7 @@ def test_news_sentence_subject_and_neutral_paragraphs():
     ("According to Pentagon officials, strikes will continue.", "Pentagon officials"),
     ("In a statement, the ministry said it opposed air strikes.", "the ministry"),
     ("Yesterday the president said troops would stay.", "the president"),
+    ("Yesterday the Pentagon said it would send advisers.", "the Pentagon"),
     ("The request was under review, said the spokesman.", "the spokesman"),
 ])
 def test_common_news_openers_and_roles(text, holder):

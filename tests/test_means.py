@@ -23,6 +23,7 @@ def test_limited_support_is_split_by_means():
     ("The minister ruled out air strikes but backed training for the army.", "training", "support"),
     ("The alliance should not only impose sanctions but also send arms.", "sanctions", "support"),
     ("Troops, he argued, must not be sent.", "ground_troops", "oppose"),  # a cue from the rest of the sentence
+    ("Sanctions on Moscow must never be lifted.", "sanctions", "support"),
 ])
 def test_passive_undoing_plain_backing_and_not_only(text, means, stance):
     assert stances(text)[means] == stance
@@ -100,3 +101,13 @@ def test_nearest_cue_by_bisection_is_the_brute_force_choice(raw, at, lo, hi):
 def test_a_clause_without_a_cue_does_not_borrow_another_means_cue():
     got = means_stances("France asked for logistical support but ruled out troops.", "support")
     assert {m.means: m.stance for m in got} == {"logistics": "support", "ground_troops": "oppose"}
+
+
+@pytest.mark.parametrize("text, means, paragraph, stance", [
+    ("The siege of the city was lifted after the airlift delivered food.", "logistics", "support", "support"),
+    ("After the blockade was eased, peacekeepers entered the town.", "peacekeeping", "support", "support"),
+    ("Russian-backed separatists shelled the peacekeepers' base.", "peacekeeping", "oppose", "oppose"),
+    ("Rebels backed by Rwanda seized the weapons depot.", "arms", "oppose", "oppose"),
+])
+def test_reported_undoing_and_backing_by_others_are_no_cues(text, means, paragraph, stance):
+    assert {m.means: m.stance for m in means_stances(text, paragraph)}[means] == stance

@@ -55,16 +55,27 @@ def test_html_is_found_after_a_long_head_and_what_a_browser_hides_is_not_text():
     assert text[paras[1].start:paras[1].end].startswith("The alliance should send aircraft.<script>")
 
 
+def test_custom_elements_and_a_mentioned_tag_are_not_mistaken_for_html_parts():
+    page = "<h1>Airlift</h1><template-card><p>Card</p></template-card><p>Ministers met.</p><p>Critics warned.</p>"
+    assert [p.text for p in split_paragraphs(page)] == ["Airlift", "Card", "Ministers met.", "Critics warned."]
+    plain = "Title\n\n" + "\n\n".join(f"Paragraph {i} is plain." for i in range(50)) + "\n\nWrite a <p> tag here."
+    assert len(split_paragraphs(plain)) == 52
+
+
 def test_a_sentence_wrapped_onto_two_lines_is_one_paragraph():
     text = ("Airlift talks\n\nThe minister said the alliance should send instructors and transport\n"
             "aircraft, but ruled out combat troops.")
     assert [p.kind for p in split_paragraphs(text)] == [TITLE, PROSE]
     assert [p.kind for p in split_paragraphs("Airlift talks\nA subtitle over the story\n\nBody text.")] == \
         [TITLE, HEADING, PROSE]
+    assert [p.kind for p in split_paragraphs("NATO Debates Baltic Air Policing\nby Mara Delgado\n\nBody.")] == \
+        [TITLE, BYLINE, PROSE]
+    assert len(split_paragraphs("Sahel airlift: a test for Europe\nwhy the mission matters\n\nBody.")) == 3
 
 
 @pytest.mark.parametrize("text", ["We should arm the rebels!", "NATO should impose a no-fly zone",
-                                  "Should we really send troops to die for this?"])
+                                  "Should we really send troops to die for this?",
+                                  "By Tuesday, Congress must vote to arm Ukraine.", "Sign up more allies to the sanctions."])
 def test_a_text_of_one_paragraph_is_prose(text):
     assert [p.kind for p in split_paragraphs(text)] == [PROSE]
 
@@ -74,23 +85,27 @@ def test_a_text_of_one_paragraph_is_prose(text):
     "Several governments refused to sign up to the sanctions regime.",
     "The report, published March 3, said the troops should stay.",
     "Peacekeepers must be protected at all times, the council said.",
-    "A senator who argued for copyright reform said troops should come home."])
+    "A senator who argued for copyright reform said troops should come home.",
+    "Few officials subscribe to the idea that air strikes alone will work."])
 def test_notice_words_inside_prose_keep_it_prose(text):
     assert split_paragraphs("Title\n\n" + text)[1].kind == PROSE
 
 
 @pytest.mark.parametrize("text", ["Follow us on Twitter", "Copyright 2026 The Daily Courier", "All times are GMT.",
-                                  "Subscribe to our podcast", "Updated: March 3, 2026"])
+                                  "Subscribe to our podcast", "Updated: March 3, 2026", "Our site uses cookies.",
+                                  "To continue reading, subscribe today.", "Want more? Sign up for our daily briefing.",
+                                  "You can follow us on Twitter @example.", "This article is more than 2 months old.",
+                                  "Click to share this story"])
 def test_notices_that_open_the_line_are_boilerplate(text):
     assert split_paragraphs("Title\n\n" + text)[1].kind == BOILERPLATE
 
 
 def test_invisible_decorative_and_unicode_break_lines():
-    text = "\ufeffTitle\n\nBy \u00c9mile Durand\n\n\u200b\n\n* * *\n\nOne.\fTwo.\u2029Three."
+    text = "\ufeffTitle\n\nBy \u00c9mile Durand\n\n\u200b\n\n* * *\n\nOne, across\fa page break.\u2029Two."
     paras = split_paragraphs(text)
     assert [(p.kind, p.text) for p in paras] == [(TITLE, "Title"), (BYLINE, "By \u00c9mile Durand"),
-                                                  (BOILERPLATE, "* * *"), (PROSE, "One."), (PROSE, "Two."),
-                                                  (PROSE, "Three.")]
+                                                  (BOILERPLATE, "* * *"), (PROSE, "One, across\fa page break."),
+                                                  (PROSE, "Two.")]
     assert all(text[p.start:p.end] == p.text for p in paras)
 
 
