@@ -109,9 +109,9 @@ def _table(name: str, analysis) -> str:
 def cmd_train(args) -> None:
     from .classifier import StanceClassifier
     from .data import read_labelled
+    from .persistence import check_save_path
 
-    if Path(args.out).is_dir():  # before training, not after
-        raise Failure(f"{args.out}: is a folder; give a file name, e.g. {Path(args.out) / 'model.skops'}")
+    check_save_path(args.out)  # before training, not after
     records = read_labelled(args.data, text=args.text_column, label=args.label_column, keep_unknown=args.any_labels)
     model = StanceClassifier(C=args.C).fit([r["text"] for r in records], [r["stance"] for r in records])
     path = model.save(args.out)

@@ -106,13 +106,22 @@ def _atomic_write(path: Path, write) -> None:
         raise
 
 
+def check_save_path(path: str | os.PathLike) -> None:
+    """Refuse, before any training, a path a model cannot be saved to."""
+    path = Path(path)
+    if path.is_dir():
+        raise ModelError(f"{path}: is a folder; give a file name, e.g. {path / 'model.skops'}")
+    in_the_way = next((p for p in path.parents if p.exists()), None)
+    if in_the_way is not None and not in_the_way.is_dir():
+        raise ModelError(f"{in_the_way}: is a file, so it cannot hold {path}")
+
+
 def save_model(model: StanceClassifier, path: str | os.PathLike) -> Path:
     """Save a fitted model: skops unless the name ends in .joblib/.pkl (faster, but loads only when trusted)."""
     path = Path(path)
     if not hasattr(model, "pipeline_"):
         raise ModelError("cannot save an unfitted model: call fit() first")
-    if path.is_dir():
-        raise ModelError(f"{path}: is a folder; give a file name, e.g. {path / 'model.skops'}")
+    check_save_path(path)
     payload = {"metadata": {**versions(), "labels": [str(c) for c in model.classes_]}, "model": _strip(model)}
     if path.suffix in (".joblib", ".pkl", ".pickle"):
         import joblib

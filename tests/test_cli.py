@@ -77,6 +77,8 @@ def test_os_errors_and_bad_sizes_are_one_line(capsys, tmp_path):
                                               enumerate(["support", "oppose", "neutral"] * 4)), encoding="utf-8")
     code, _, err = run(capsys, "train", str(data), "--out", str(tmp_path))
     assert code == 1 and err == f"stance: error: {tmp_path}: is a folder; give a file name, e.g. {tmp_path}/model.skops\n"
+    code, _, err = run(capsys, "train", str(data), "--out", str(data / "m.skops"))
+    assert code == 1 and err == f"stance: error: {data}: is a file, so it cannot hold {data / 'm.skops'}\n"
     (tmp_path / "out.jsonl").mkdir()
     articles = tmp_path / "a.jsonl"
     articles.write_text('{"id": 1, "text": "The council must act."}\n', encoding="utf-8")

@@ -165,6 +165,69 @@ def test_default_model_rebuilds_for_another_sklearn(monkeypatch, tmp_path, capsy
         persistence.clear_cache()
 
 
+def test_a_damaged_or_unwritable_cache_falls_back_to_a_rebuild(monkeypatch, tmp_path, fitted):
+    fake = tmp_path / "models"
+    shutil.copytree(persistence.MODELS_DIR, fake)
+    manifest = json.loads((fake / "manifest.json").read_text())
+    manifest["scikit-learn"] = "0.0.1"
+    (fake / "manifest.json").write_text(json.dumps(manifest))
+    monkeypatch.setattr(persistence, "MANIFEST", fake / "manifest.json")
+    monkeypatch.setattr(persistence, "DEFAULT_MODEL", fake / "default.pkl")
+    monkeypatch.setattr(persistence, "BUNDLED_DATA", fake / "training.jsonl.gz")
+    builds = []
+    monkeypatch.setattr(persistence, "_train_bundle", lambda *a: builds.append(1) or {"stance": fitted, "means": None})
+    monkeypatch.setenv("STANCE_CACHE_DIR", str(tmp_path / "cache"))
+    persistence.clear_cache()
+    try:
+        persistence.load_default_model()
+        (cached,) = (tmp_path / "cache").glob("*.pkl")
+        cached.write_bytes(pickle.dumps({"not": "a model"}))  # loads, but is no bundle
+        cached.with_suffix(".sha256").write_text(persistence.sha256(cached))
+        persistence.clear_cache()
+        assert isinstance(persistence.load_default_model(), StanceClassifier) and len(builds) == 2
+        (tmp_path / "afile").write_text("a file where a folder should be")
+        monkeypatch.setenv("STANCE_CACHE_DIR", str(tmp_path / "afile" / "cache"))
+        persistence.clear_cache()
+        with pytest.warns(persistence.StanceWarning, match="rebuilt in every new process"):
+            assert isinstance(persistence.load_default_model(), StanceClassifier)
+    finally:
+        persistence.clear_cache()
+
+
+def test_skops_types_skops_itself_trusts_are_checked_too(fitted, tmp_path):
+    import copy
+
+    from sklearn.preprocessing import FunctionTransformer
+
+    model = copy.deepcopy(fitted)
+    model.pipeline_.steps.insert(1, ("extra", FunctionTransformer(func=np.exp)))
+    path = model.save(tmp_path / "extra.skops")
+    with pytest.raises(ModelError, match="does not trust: numpy.exp, sklearn.preprocessing"):
+        load_model(path)
+
+
+def test_damaged_files_and_other_versions_are_named(fitted, tmp_path):
+    import joblib
+
+    good = fitted.save(tmp_path / "m.skops")
+    (tmp_path / "cut.skops").write_bytes(good.read_bytes()[:3000])
+    with pytest.raises(ModelError, match="damaged or truncated"):
+        load_model(tmp_path / "cut.skops")
+    (tmp_path / "empty.skops").write_bytes(b"")
+    with pytest.raises(ModelError, match="is empty"):
+        load_model(tmp_path / "empty.skops")
+    path = fitted.save(tmp_path / "m.joblib")
+    payload = joblib.load(path)
+    payload["metadata"]["stance"] = "9.9.9"
+    joblib.dump(payload, path)
+    with pytest.warns(persistence.StanceWarning, match="made with stance 9.9.9"):
+        load_model(path, trust=True)
+    payload["metadata"] = "not a dict"
+    joblib.dump(payload, path)
+    with pytest.raises(ModelError, match="no metadata"):
+        load_model(path, trust=True)
+
+
 def test_skops_round_trip_with_character_ngrams(small_model, corpus, tmp_path):
     """The shipped feature set (our CharNgramTfidf among it) passes the skops allow-list."""
     texts = [r["text"] for r in corpus[-40:]]
