@@ -19,7 +19,8 @@ _VERBS = (r"said|says|say|told reporters|told|stated|urged|urges|warned|warns|ar
           r"informed|denounced|condemned|welcomed|rejected|opposed|endorsed|accused|critici[sz]ed|praised|"
           r"appealed|objected|reiterated|stressed|emphasi[sz]ed|affirmed|contends|maintains")
 _TITLE = r"(?:Mr|Mrs|Ms|Dr|Gen|Sen|Rep|Gov|Prof|Col|Lt|Adm|Amb)\.?"
-_NAME = r"(?:" + _TITLE + r" )?[A-Z][\w'\u2019.-]*(?:(?: (?:of|de|del|al|bin|van|von|the))? [A-Z][\w'\u2019.-]*){0,5}"
+# A name's words are bounded: "A.B.C.A.B.C..." would otherwise be rescanned from each capital (quadratic).
+_NAME = r"(?:" + _TITLE + r" )?[A-Z][\w'\u2019.-]{0,40}(?:(?: (?:of|de|del|al|bin|van|von|the))? [A-Z][\w'\u2019.-]{0,40}){0,5}"
 # A role's words are neither attribution verbs nor auxiliaries: "the ministry said it opposed" is
 # "the ministry", and "the request was under review, said ..." names nobody.
 _ROLE = (r"(?:[Tt]he|[Aa]n?|[Oo]ne|[Ss]everal|[Mm]any|[Ss]ome|[Ii]ts|[Tt]heir|[Hh]is|[Hh]er)"
