@@ -256,7 +256,8 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
 
     def explain(self, text: str, top: int = 8, label: str | None = None) -> list[tuple[str, float]]:
         """The features that pushed `text` toward `label` (default: the predicted one) most,
-        as (feature name, contribution) pairs, largest first."""
+        as (feature name, contribution) pairs, largest first. A lexicon or sentiment feature the
+        text lacks, where the average training text has it, is named with " (absent)"."""
         if not isinstance(text, str):
             raise TypeError(f"explain() takes one text as str, got {type(text).__name__}")
         if label is not None and label not in self.classes_:
@@ -292,8 +293,8 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             vals = np.concatenate([rows.data[lo:hi][sparse], dense_values[i]])
             contrib = (vals - self.feature_means_[idx]) * margins[k][idx]
             order = np.argsort(-contrib)[:top]
-            explained.append([(self._feature_name(idx[j]), round(float(contrib[j]), 4))
-                              for j in order if contrib[j] > 0])
+            explained.append([(self._feature_name(idx[j]) + (" (absent)" if vals[j] == 0 else ""),
+                               round(float(contrib[j]), 4)) for j in order if contrib[j] > 0])
         return proba, explained
 
     def save(self, path) -> Path:

@@ -58,7 +58,7 @@ def test_explain_names_features_that_push_the_decision(tiny):
     expl = clf.explain(text, top=5)
     assert 0 < len(expl) <= 5
     assert all(w > 0 for _, w in expl) and expl == sorted(expl, key=lambda e: -e[1])
-    assert all(name in set(clf.feature_names()) for name, _ in expl)
+    assert all(name.removesuffix(" (absent)") in set(clf.feature_names()) for name, _ in expl)
     with pytest.raises(ValueError, match="unknown label"):
         clf.explain(text, label="maybe")
 
@@ -120,11 +120,13 @@ def test_explanations_add_up_to_the_decision_in_a_binary_model(tiny):
     clf = StanceClassifier(char_ngrams=None, calibration=None).fit([t for t, _ in two], [v for _, v in two])
     text = "We must not send troops; it would be a costly mistake."
     features = clf._features([text])
-    up, down = (dict(clf.explain(text, top=10**6, label=lab)) for lab in clf.classes_[::-1])
+    up, down = ({n.removesuffix(" (absent)"): v for n, v in clf.explain(text, top=10**6, label=lab)}
+                for lab in clf.classes_[::-1])
     dense = [n for n in set(up) | set(down) if n.startswith(("lexicon__", "sentiment__"))]
-    # an absent cue (value 0) is evidence too when the average text has it
-    assert any(features[0, list(clf.feature_names()).index(n)] == 0 for n in dense)
     columns = list(clf.feature_names())
+    # an absent cue (value 0) is evidence too when the average text has it, and is named so
+    absent = [n for n, _ in clf.explain(text, top=10**6, label=clf.classes_[0]) if n.endswith(" (absent)")]
+    assert absent and all(features[0, columns.index(n.removesuffix(" (absent)"))] == 0 for n in absent)
     x = features.toarray()[0]
     for name in dense:
         j = columns.index(name)
@@ -153,7 +155,7 @@ def test_explanations_name_columns_as_feature_names_does(tiny):
     assert [clf._feature_name(i) for i in range(0, len(names), 7)] == list(names[::7])
     first = clf.explain(texts[0])
     clf.fit(texts[:-6], labels[:-6])  # fewer texts, another vocabulary: names must follow
-    assert all(name in set(clf.feature_names()) for name, _ in clf.explain(texts[0]))
+    assert all(name.removesuffix(" (absent)") in set(clf.feature_names()) for name, _ in clf.explain(texts[0]))
     assert pickle.loads(pickle.dumps(clf)).explain(texts[0]) == clf.explain(texts[0]) and first
 
 
