@@ -70,6 +70,8 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
     `n_jobs` processes featurise large batches in ``predict``/``predict_proba`` (joblib's convention:
     None one, -1 all cores; measured 1.8x faster on 2 cores); each worker is sent a copy of the fitted
     features (2.5 MB pickled for the shipped model), so it pays only from about a thousand texts on.
+    `min_df` (the fewest texts a word must appear in) applies from 51 training texts on; below that
+    every word counts, or a small fixture would have almost no vocabulary.
     Calibration folds are contiguous blocks of the training rows in the order given (as sklearn's
     integer `cv`), so neighbours, often one article or one batch, are held out together and the
     probabilities are calibrated on text unlike the rest. Shuffling the rows first changed little in

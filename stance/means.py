@@ -40,8 +40,12 @@ _BACKING = re.compile(r"\b(?:(?:i|we|you|they|he|she|who)\s+(?:also\s+|still\s+|
 
 
 def _means_cues(text: str) -> list[tuple[int, int, str, str]]:
-    undo = [(m.start(), m.end(), m.group(0), "recommend" if m.group(1) else "reject") for m in _UNDO.finditer(text)]
-    return undo + [(m.start(), m.end(), m.group(0), "recommend") for m in _BACKING.finditer(text)]
+    lower = text.lower()  # most paragraphs have neither: skip the regexes (a third of means_stances' time)
+    undo = [(m.start(), m.end(), m.group(0), "recommend" if m.group(1) else "reject")
+            for m in _UNDO.finditer(text)] if " be " in lower else []
+    if "back" in lower or "support" in lower or "endorse" in lower or "favo" in lower:
+        undo += [(m.start(), m.end(), m.group(0), "recommend") for m in _BACKING.finditer(text)]
+    return undo
 
 
 @dataclass(frozen=True)
