@@ -138,7 +138,8 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         if isinstance(self.class_weight, dict):  # as sample weights: calibration re-encodes the labels
             unknown = sorted(map(str, set(self.class_weight) - set(counts)))
             if unknown:
-                raise ValueError(f"class_weight names label(s) {unknown} that are not in y ({sorted(map(str, counts))})")
+                raise ValueError(f"class_weight names label(s) {unknown} that are not in y "
+                                 f"({sorted(map(str, counts))})")
             weights = np.array([float(self.class_weight.get(v, 1.0)) for v in labels.tolist()])
         # Fewer than about 50 texts: every word counts (min_df 1), or short fixtures would have no vocabulary.
         features = make_features(word_ngrams=self.word_ngrams, char_ngrams=self.char_ngrams,

@@ -20,7 +20,8 @@ _VERBS = (r"said|says|say|told reporters|told|stated|urged|urges|warned|warns|ar
           r"appealed|objected|reiterated|stressed|emphasi[sz]ed|affirmed|contends|maintains")
 _TITLE = r"(?:Mr|Mrs|Ms|Dr|Gen|Sen|Rep|Gov|Prof|Col|Lt|Adm|Amb)\.?"
 # A name's words are bounded: "A.B.C.A.B.C..." would otherwise be rescanned from each capital (quadratic).
-_NAME = r"(?:" + _TITLE + r" )?[A-Z][\w'\u2019.-]{0,40}(?:(?: (?:of|de|del|al|bin|van|von|the))? [A-Z][\w'\u2019.-]{0,40}){0,5}"
+_NAME = (r"(?:" + _TITLE + r" )?[A-Z][\w'\u2019.-]{0,40}"
+         r"(?:(?: (?:of|de|del|al|bin|van|von|the))? [A-Z][\w'\u2019.-]{0,40}){0,5}")
 # A role's words are neither attribution verbs nor auxiliaries: "the ministry said it opposed" is
 # "the ministry", and "the request was under review, said ..." names nobody.
 _ROLE = (r"(?:[Tt]he|[Aa]n?|[Oo]ne|[Ss]everal|[Mm]any|[Ss]ome|[Ii]ts|[Tt]heir|[Hh]is|[Hh]er)"
@@ -43,7 +44,8 @@ _DATELINE = r"(?:[A-Z][A-Z .'-]+(?:, [A-Z][a-z]+\.? \d{1,2}(?:, \d{4})?)? (?:\u2
 # ... or after a scene-setting opener: "In Washington, officials said", "Speaking in Brussels, the chief said".
 _OPENER = (r"(?:(?:In|At|From|Speaking (?:in|at|to [a-z]+(?: in)?)) [A-Z][^,;:]{0,40}, |"
            r"(?:Yesterday|Today|Earlier|Later|On [A-Z][a-z]+|Last [a-z]+),? )?")
-_SUBJECT = re.compile(rf"{_DATELINE}{_OPENER}(?P<who>[A-Za-z][^,;:\"\u201c\u201d()]{{1,90}}?)(?: (?:on|last|this|late|early) "
+_SUBJECT = re.compile(rf"{_DATELINE}{_OPENER}(?P<who>[A-Za-z][^,;:\"\u201c\u201d()]{{1,90}}?)"
+                      rf"(?: (?:on|last|this|late|early) "
                       rf"[A-Z]?[a-z]+(?: [a-z]+)?)?,? (?P<cue>{_VERBS})\b")
 # A "subject" holding one of these is a clause, not a name: "Critics will", "Those who".
 _AUX = frozenset("will would did does do has have had is are was were can could may might should must not who "

@@ -119,7 +119,8 @@ def means_stances(text: str, paragraph_stance: str | None = None,
         return []
     all_cues = lexicon.find_cues(text)
     every = sorted([(s, e, w, cat) for cat in _POLARITY for s, e, w in all_cues[cat]
-                    if not (cat == "reject" and _NOT_ONLY.match(text, e))] + _means_cues(text))  # "should not only ... but also"
+                    if not (cat == "reject" and _NOT_ONLY.match(text, e))]  # "should not only ... but also"
+                   + _means_cues(text))
     rejections = [c for c in every if c[3] == "reject"]
     cues = (every, [c[0] for c in every], rejections, [c[0] for c in rejections])
     votes: dict[str, list[tuple[str, str, int, int, bool]]] = {}  # stance, trigger, start, end, own cue?

@@ -26,7 +26,7 @@ _BOILERPLATE = re.compile(
     r"this (?:article|story|post) (?:is|was|first|originally|has been)|originally published|terms of (?:use|service)|"
     r"listen to this|watch:|video:|cookies?\b|subscribe(?! to (?:the|this|that|his|her|their|any) )|"
     r"sign up (?:for|here|now|today|to (?:our|get|receive))|follow us (?:on|at|@)|"
-    r"(?:click to |)share this (?:article|story|post|page)|(?:all )?times (?:are|local|eastern|gmt|utc)\b|"
+    r"share this (?:article|story|post|page)|(?:all )?times (?:are|local|eastern|gmt|utc)\b|"
     r"^\W*(?:copyright|sign up|follow us|share this|(?:tweet|email|print) this|(?:last )?updated:? \w+ \d|"
     r"published:? \w+ \d)\b",
     re.IGNORECASE,
@@ -35,8 +35,9 @@ _UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de"  # ASCII and Latin-1 capitals: "By \u00
 _BYLINE = re.compile(rf"^(?:[Bb]y|BY|[Ff]rom)\s+[{_UPPER}][\w.'\u2019-]*(?:\s+[{_UPPER}][\w.'\u2019-]*){{0,3}}"
                      r"(?:\s*(?:,|and|&).*)?$")
 _TERMINAL = re.compile(r"[.!?:;\u2026][\"'\u201d\u2019)\]]*$")
-_HTML_P = re.compile(r"<(p|h[1-6]|li|blockquote)(?![\w-])[^<>]{0,2000}>(.*?)(?=</\1\s*>|<(?:p|h[1-6]|li|blockquote)\b|$)",
-                     re.IGNORECASE | re.DOTALL)
+_HTML_P = re.compile(r"<(p|h[1-6]|li|blockquote)(?![\w-])[^<>]{0,2000}>(.*?)"
+                     r"(?=</\1\s*>|<(?:p|h[1-6]|li|blockquote)(?![\w-])|$)", re.IGNORECASE | re.DOTALL)
+_P_TAG = re.compile(r"<p(?![\w-])[^<>]{0,2000}>", re.IGNORECASE)
 _TAG = re.compile(r"<[^<>]{0,2000}>")
 # What a browser never shows as text: scripts, styles, templates and comments.
 _UNSHOWN = re.compile(r"<!--.*?(?:-->|$)|<(script|style|noscript|template)(?![\w-])[^<>]{0,2000}>.*?(?:</\1\s*>|$)",
@@ -84,9 +85,6 @@ def _looks_like_html(text: str) -> bool:
     if re.match(r"\s*<[!a-zA-Z]", text.lstrip("\ufeff")):
         return _P_TAG.search(text) is not None
     return _P_TAG.search(text) is not None and re.search(r"</p\s*>", text, re.IGNORECASE) is not None
-
-
-_P_TAG = re.compile(r"<p(?![\w-])[^<>]{0,2000}>", re.IGNORECASE)
 
 
 def _html_spans(text: str) -> list[tuple[int, int, str]]:

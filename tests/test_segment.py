@@ -75,7 +75,8 @@ def test_a_sentence_wrapped_onto_two_lines_is_one_paragraph():
 
 @pytest.mark.parametrize("text", ["We should arm the rebels!", "NATO should impose a no-fly zone",
                                   "Should we really send troops to die for this?",
-                                  "By Tuesday, Congress must vote to arm Ukraine.", "Sign up more allies to the sanctions."])
+                                  "By Tuesday, Congress must vote to arm Ukraine.",
+                                  "Sign up more allies to the sanctions."])
 def test_a_text_of_one_paragraph_is_prose(text):
     assert [p.kind for p in split_paragraphs(text)] == [PROSE]
 
