@@ -135,7 +135,10 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"each class needs at least 2 examples (the calibration folds, and the word counts "
                              f"that drop rarer words, need them); too few: {rare}")
         weights = None
-        if isinstance(self.class_weight, dict):  # as sample weights: calibration re-encodes the labels
+        # A dict becomes sample weights (calibration re-encodes the labels, so the linear model cannot take
+        # it), and these weigh the calibration too: probabilities lean to the heavier classes, as asked,
+        # unlike "balanced", which only reweighs the linear model.
+        if isinstance(self.class_weight, dict):
             unknown = sorted(map(str, set(self.class_weight) - set(counts)))
             if unknown:
                 raise ValueError(f"class_weight names label(s) {unknown} that are not in y "
@@ -257,10 +260,19 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
                  if name in ("lexicon", "sentiment")] or [np.zeros(0, dtype=int)])
         return self.__dict__["_dense"]
 
+    def _count_columns(self, width: int) -> np.ndarray:
+        """Which columns count a lexicon cue, whose zero means the text lacks it (a signed balance or a
+        sentiment score at zero means something else)."""
+        mask = np.zeros(width, dtype=bool)
+        for start, name, names in self.__dict__["_parts"]:
+            if name == "lexicon":
+                mask[start:start + len(names)] = [not n.endswith(("_minus_reject", "_minus_harm")) for n in names]
+        return mask
+
     def explain(self, text: str, top: int = 8, label: str | None = None) -> list[tuple[str, float]]:
         """The features that pushed `text` toward `label` (default: the predicted one) most,
-        as (feature name, contribution) pairs, largest first. A lexicon or sentiment feature the
-        text lacks, where the average training text has it, is named with " (absent)"."""
+        as (feature name, contribution) pairs, largest first. A lexicon cue the text lacks, where the
+        average training text has it, is named with " (absent)"."""
         if not isinstance(text, str):
             raise TypeError(f"explain() takes one text as str, got {type(text).__name__}")
         if label is not None and label not in self.classes_:
@@ -287,6 +299,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         is_dense = np.zeros(rows.shape[1], dtype=bool)
         is_dense[dense] = True
         dense_values = rows[:, dense].toarray()
+        is_count = self._count_columns(rows.shape[1])
         explained = []
         for i in range(rows.shape[0]):
             k = list(self.classes_).index(label) if label is not None else int(np.argmax(proba[i]))
@@ -296,7 +309,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             vals = np.concatenate([rows.data[lo:hi][sparse], dense_values[i]])
             contrib = (vals - self.feature_means_[idx]) * margins[k][idx]
             order = np.argsort(-contrib)[:top]
-            explained.append([(self._feature_name(idx[j]) + (" (absent)" if vals[j] == 0 else ""),
+            explained.append([(self._feature_name(idx[j]) + (" (absent)" if vals[j] == 0 and is_count[idx[j]] else ""),
                                round(float(contrib[j]), 4)) for j in order if contrib[j] > 0])
         return proba, explained
 

@@ -35,11 +35,12 @@ def allow_long_csv_fields() -> None:
 
 
 def csv_reader(fh, path, delimiter: str = ",", quoted: bool = True) -> csv.DictReader:
-    """A DictReader over `fh` with its header checked. A quoted field left open is an error, not the
-    rest of the file read as one text. `quoted=False` is for SemEval's tab-separated .txt files,
-    written without quoting: a tweet's lone quote mark would otherwise swallow the rows after it."""
+    """A DictReader over `fh` with its header checked. In a CSV a quoted field left open is an error,
+    not the rest of the file read as one text; a TSV is read leniently, as hand-made ones often hold
+    quote marks as text. `quoted=False` is for SemEval's tab-separated .txt files, written without
+    quoting: a tweet's lone quote mark would otherwise swallow the rows after it."""
     allow_long_csv_fields()
-    reader = csv.DictReader(fh, delimiter=delimiter, strict=True,
+    reader = csv.DictReader(fh, delimiter=delimiter, strict=delimiter == ",",
                             **({} if quoted else {"quoting": csv.QUOTE_NONE}))
     try:
         names = reader.fieldnames

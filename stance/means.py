@@ -22,7 +22,7 @@ from . import lexicon
 from .segment import sentence_spans
 
 _CLAUSE = re.compile(r"[,;:\u2014()]|\s(?:but|while|whereas|although|though|yet)\s", re.IGNORECASE)
-_NEGATOR = re.compile(r"\b(?:not(?! only)|no|never|won't|wouldn't|will not|would not|cannot|can't|don't|doesn't|didn't|"
+_NEGATOR = re.compile(r"\b(?:not(?! only)|no(?![-\w])|never|won't|wouldn't|will not|would not|cannot|can't|don't|doesn't|didn't|"
                       r"without|refus\w*|against)\b[^,;.]{0,25}$", re.IGNORECASE)
 _POLARITY = {"reject": "oppose", "recommend": "support", "provide": "support"}
 _NOT_ONLY = re.compile(r"\s+only\b", re.IGNORECASE)
@@ -31,9 +31,9 @@ _NOT_ONLY = re.compile(r"\s+only\b", re.IGNORECASE)
 # be lifted" argues the other way; "the siege was lifted" reports, and argues nothing), and a
 # speaker's plain backing ("I support sanctions", "backed training"; not "Russian-backed", "backed by",
 # nor the noun in "logistical support").
-_UNDO = re.compile(r"\b(?:should|must|ought to|needs? to|ha(?:s|ve) to|will|would|to)\s+(?:(not|never)\s+)?be\s+"
+_UNDO = re.compile(r"\b(?:should|must|ought to|needs? to|ha(?:s|ve) to)\s+(?:(not|never)\s+)?(?:\w+\s+)?be\s+"
                    r"(?:\w+ly\s+)?(?:lifted|eased|ended|withdrawn|scrapped|dropped|relaxed|suspended|halted|stopped|"
-                   r"called off|pulled out|scaled back|wound down|phased out)\b", re.IGNORECASE)
+                   r"called off|pulled out|scaled back|wound down|phased out|cut(?! off))\b", re.IGNORECASE)
 _BACKING = re.compile(r"\b(?:(?:i|we|you|they|he|she|who)\s+(?:also\s+|still\s+|strongly\s+)?"
                       r"(?:support|back|favou?r|endorse)s?|(?<![-\w])(?:backed|endorsed|favou?red)(?! by))\b",
                       re.IGNORECASE)
@@ -118,9 +118,11 @@ def means_stances(text: str, paragraph_stance: str | None = None,
     if not found and not detected:
         return []
     all_cues = lexicon.find_cues(text)
+    own = _means_cues(text)
+    negated = [(s, e) for s, e, _, cat in own if cat == "recommend" and _UNDO.match(text, s)]  # "should not be lifted"
     every = sorted([(s, e, w, cat) for cat in _POLARITY for s, e, w in all_cues[cat]
-                    if not (cat == "reject" and _NOT_ONLY.match(text, e))]  # "should not only ... but also"
-                   + _means_cues(text))
+                    if not (cat == "reject" and _NOT_ONLY.match(text, e))  # "should not only ... but also"
+                    and not any(a <= s < b for a, b in negated)] + own)
     rejections = [c for c in every if c[3] == "reject"]
     cues = (every, [c[0] for c in every], rejections, [c[0] for c in rejections])
     votes: dict[str, list[tuple[str, str, int, int, bool]]] = {}  # stance, trigger, start, end, own cue?

@@ -23,12 +23,13 @@ KINDS = (PROSE, TITLE, HEADING, BYLINE, BOILERPLATE)
 _BOILERPLATE = re.compile(
     r"archive of|all rights reserved|\u00a9|newsletter|click here|read more|advertisement|related:|"
     r"related articles|photo(?:graph)?:|image:|credit:|getty images|reporting by|editing by|additional reporting|"
-    r"this (?:article|story|post) (?:is|was|first|originally|has been)|originally published|terms of (?:use|service)|"
-    r"listen to this|watch:|video:|cookies?\b|subscribe(?! to (?:the|this|that|his|her|their|any) )|"
-    r"sign up (?:for|here|now|today|to (?:our|get|receive))|follow us (?:on|at|@)|"
-    r"share this (?:article|story|post|page)|(?:all )?times (?:are|local|eastern|gmt|utc)\b|"
-    r"^\W*(?:copyright|sign up|follow us|share this|(?:tweet|email|print) this|(?:last )?updated:? \w+ \d|"
-    r"published:? \w+ \d)\b",
+    r"this (?:article|story|post) (?:is (?:more than|from|part of|an? excerpt)|was|first|originally|has been)|"
+    r"originally published|terms of (?:use|service)|listen to this|watch:|video:|\buses? cookies|"
+    r"to continue reading|please subscribe|subscribe (?:now|today|here)|\bsign up here|"
+    r"sign up (?:for|to) our|follow us on (?:twitter|x|facebook|instagram|linkedin|social)|"
+    r"share this (?:article|story|post|page)|\ball times (?:are|local)\b|"
+    r"^\W*(?:copyright|subscribe|sign up|follow us|share this|times are|cookies|(?:tweet|email|print) this|"
+    r"(?:last )?updated:? \w+ \d|published:? \w+ \d)\b",
     re.IGNORECASE,
 )
 _UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de"  # ASCII and Latin-1 capitals: "By \u00c9mile Durand"
@@ -80,11 +81,12 @@ def split_paragraphs(text: str) -> list[Paragraph]:
 
 
 def _looks_like_html(text: str) -> bool:
-    """A page starts with a tag, or has paragraphs that open and close; a plain article that mentions
+    """A page starts with a tag, or has two paragraph tags at least; a plain article that mentions
     "the <p> tag" once is still plain text."""
+    tags = _P_TAG.finditer(text)
     if re.match(r"\s*<[!a-zA-Z]", text.lstrip("\ufeff")):
-        return _P_TAG.search(text) is not None
-    return _P_TAG.search(text) is not None and re.search(r"</p\s*>", text, re.IGNORECASE) is not None
+        return next(tags, None) is not None
+    return next(tags, None) is not None and next(tags, None) is not None
 
 
 def _html_spans(text: str) -> list[tuple[int, int, str]]:
@@ -121,15 +123,16 @@ def _block_spans(text: str, lines: list[tuple[int, int]]) -> list[tuple[int, int
     # Hard-wrapped prose: most lines stop mid-sentence at a similar width.
     open_ends = sum(1 for s in stripped[:-1] if not _TERMINAL.search(s))
     wrapped = len(lines) > 2 and open_ends > (len(lines) - 1) / 2
-    if (len(lines) == 2 and open_ends and widths[0] >= 50 and not stripped[1].lower().startswith("by ")
+    if (len(lines) == 2 and open_ends and not stripped[1].lower().startswith("by ")
             and not _BYLINE.match(stripped[0]) and (stripped[1][:1].islower() or stripped[0].endswith((",", "-")))):
         wrapped = True  # a sentence carried over to a second line, not a title over a subtitle or a byline
     groups: list[list[int]] = [[0]]
+    widest = max(widths)  # once: a block of many short lines would otherwise take quadratic time
     for i in range(1, len(lines)):
         prev = stripped[i - 1]
         if wrapped:
-            short = widths[i - 1] < 0.75 * max(widths)
-            brk = short and (bool(_TERMINAL.search(prev)) or widths[i - 1] < 0.4 * max(widths))
+            short = widths[i - 1] < 0.75 * widest
+            brk = short and (bool(_TERMINAL.search(prev)) or widths[i - 1] < 0.4 * widest)
         else:
             brk = True
         if brk:

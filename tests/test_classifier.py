@@ -127,6 +127,7 @@ def test_explanations_add_up_to_the_decision_in_a_binary_model(tiny):
     # an absent cue (value 0) is evidence too when the average text has it, and is named so
     absent = [n for n, _ in clf.explain(text, top=10**6, label=clf.classes_[0]) if n.endswith(" (absent)")]
     assert absent and all(features[0, columns.index(n.removesuffix(" (absent)"))] == 0 for n in absent)
+    assert not any("minus" in n or n.startswith("sentiment__") for n in absent)  # a zero there is no absence
     x = features.toarray()[0]
     for name in dense:
         j = columns.index(name)

@@ -80,6 +80,8 @@ def test_excel_blank_columns_and_quoted_tsv(tmp_path):
     assert [(r["text"], r["stance"]) for r in rows] == [("x", "support")]
     quoted = write(tmp_path / "q.tsv", 'text\tstance\n"Para one.\n\nPara two."\tsupport\nnext\toppose\n')
     assert [(r["line"], r["text"]) for r in read_labelled(quoted)] == [(2, "Para one.\n\nPara two."), (5, "next")]
+    hand_made = write(tmp_path / "h.tsv", 'text\tstance\n"We cannot stand by," she said.\tsupport\nnext\toppose\n')
+    assert [r["stance"] for r in read_labelled(hand_made)] == ["support", "oppose"]  # read, not refused
 
 
 def test_tab_separated_files_take_quote_marks_as_text(tmp_path):

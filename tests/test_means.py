@@ -24,6 +24,9 @@ def test_limited_support_is_split_by_means():
     ("The alliance should not only impose sanctions but also send arms.", "sanctions", "support"),
     ("Troops, he argued, must not be sent.", "ground_troops", "oppose"),  # a cue from the rest of the sentence
     ("Sanctions on Moscow must never be lifted.", "sanctions", "support"),
+    ("Sanctions should now be lifted.", "sanctions", "oppose"),
+    ("Military aid to Kyiv should be cut.", "arms", "oppose"),
+    ("The no-fly zone should not be ended.", "no_fly_zone", "support"),
 ])
 def test_passive_undoing_plain_backing_and_not_only(text, means, stance):
     assert stances(text)[means] == stance
@@ -108,6 +111,7 @@ def test_a_clause_without_a_cue_does_not_borrow_another_means_cue():
     ("After the blockade was eased, peacekeepers entered the town.", "peacekeeping", "support", "support"),
     ("Russian-backed separatists shelled the peacekeepers' base.", "peacekeeping", "oppose", "oppose"),
     ("Rebels backed by Rwanda seized the weapons depot.", "arms", "oppose", "oppose"),
+    ("Sanctions are expected to be lifted next year under the deal.", "sanctions", "neutral", "neutral"),
 ])
 def test_reported_undoing_and_backing_by_others_are_no_cues(text, means, paragraph, stance):
     assert {m.means: m.stance for m in means_stances(text, paragraph)}[means] == stance
