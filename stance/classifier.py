@@ -144,7 +144,6 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
                 raise ValueError(f"class_weight names label(s) {unknown} that are not in y "
                                  f"({sorted(map(str, counts))})")
             weights = np.array([float(self.class_weight.get(v, 1.0)) for v in labels.tolist()])
-        # Fewer than about 50 texts: every word counts (min_df 1), or short fixtures would have no vocabulary.
         features = make_features(word_ngrams=self.word_ngrams, char_ngrams=self.char_ngrams,
                                  lexicon_features=self.lexicon_features, sentiment_features=self.sentiment_features,
                                  min_df=self.min_df if len(texts) > 50 else 1, max_features=self.max_features,
@@ -250,24 +249,24 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             coef = np.vstack([-coef[0], coef[0]]) / 2
         return coef
 
-    def _dense_columns(self) -> np.ndarray:
-        """Columns of the lexicon and sentiment parts: their zeros are evidence too (no negation found,
-        in a model where negation marks one side), unlike an n-gram's, which are most of the vocabulary."""
+    def _dense_columns(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Columns of the lexicon and sentiment parts, whose zeros are evidence too (no negation found,
+        in a model where negation marks one side), unlike an n-gram's, which are most of the vocabulary:
+        their indices, a mask over all columns, and which of them count a lexicon cue, so that a zero
+        means the text lacks it (a signed balance or a sentiment score at zero means something else).
+        Built once per fitted model."""
         if "_dense" not in self.__dict__:
             self._feature_name(0)  # fills _parts
-            self.__dict__["_dense"] = np.concatenate(
-                [np.arange(start, start + len(names)) for start, name, names in self.__dict__["_parts"]
-                 if name in ("lexicon", "sentiment")] or [np.zeros(0, dtype=int)])
+            dense, counts = [], []
+            for start, name, names in self.__dict__["_parts"]:
+                if name in ("lexicon", "sentiment"):
+                    dense.extend(range(start, start + len(names)))
+                    counts.extend(name == "lexicon" and not n.endswith(("_minus_reject", "_minus_harm"))
+                                  for n in names)
+            is_dense = np.zeros(self.n_features_, dtype=bool)
+            is_dense[dense] = True
+            self.__dict__["_dense"] = (np.array(dense, dtype=int), is_dense, np.array(counts, dtype=bool))
         return self.__dict__["_dense"]
-
-    def _count_columns(self, width: int) -> np.ndarray:
-        """Which columns count a lexicon cue, whose zero means the text lacks it (a signed balance or a
-        sentiment score at zero means something else)."""
-        mask = np.zeros(width, dtype=bool)
-        for start, name, names in self.__dict__["_parts"]:
-            if name == "lexicon":
-                mask[start:start + len(names)] = [not n.endswith(("_minus_reject", "_minus_harm")) for n in names]
-        return mask
 
     def explain(self, text: str, top: int = 8, label: str | None = None) -> list[tuple[str, float]]:
         """The features that pushed `text` toward `label` (default: the predicted one) most,
@@ -295,11 +294,8 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         coef = self._weights()
         margins = [coef[k] - np.delete(coef, k, axis=0).mean(axis=0) for k in range(len(self.classes_))]
         rows = features.tocsr()
-        dense = self._dense_columns()
-        is_dense = np.zeros(rows.shape[1], dtype=bool)
-        is_dense[dense] = True
+        dense, is_dense, counts = self._dense_columns()
         dense_values = rows[:, dense].toarray()
-        is_count = self._count_columns(rows.shape[1])
         explained = []
         for i in range(rows.shape[0]):
             k = list(self.classes_).index(label) if label is not None else int(np.argmax(proba[i]))
@@ -307,9 +303,10 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             sparse = ~is_dense[rows.indices[lo:hi]]
             idx = np.concatenate([rows.indices[lo:hi][sparse], dense])
             vals = np.concatenate([rows.data[lo:hi][sparse], dense_values[i]])
+            absent = np.concatenate([np.zeros(len(idx) - len(dense), dtype=bool), counts & (dense_values[i] == 0)])
             contrib = (vals - self.feature_means_[idx]) * margins[k][idx]
             order = np.argsort(-contrib)[:top]
-            explained.append([(self._feature_name(idx[j]) + (" (absent)" if vals[j] == 0 and is_count[idx[j]] else ""),
+            explained.append([(self._feature_name(idx[j]) + (" (absent)" if absent[j] else ""),
                                round(float(contrib[j]), 4)) for j in order if contrib[j] > 0])
         return proba, explained
 

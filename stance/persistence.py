@@ -153,11 +153,16 @@ def load_model(path: str | os.PathLike, trust: bool = False) -> StanceClassifier
                          "Load it only if you made it yourself, with trust=True (CLI: --trust-model).")
     elif path.stat().st_size == 0:
         raise ModelError(f"{path}: is empty, not a model file")
-    elif path.read_bytes()[:2] == b"PK":
+    elif _first_bytes(path, 2) == b"PK":
         raise ModelError(f"{path}: a damaged or truncated .skops file (an interrupted copy?); save or copy it again")
     else:
         raise ModelError(f"{path}: not a model file (expected a .skops file saved by stance, or .joblib/.pkl)")
     return _check_payload(payload, path)
+
+
+def _first_bytes(path: Path, n: int) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read(n)
 
 
 #: Plain values a skops file describes with a type too.
