@@ -110,12 +110,13 @@ _COMBOS = {"recommend_means": ("recommend", "_means"), "reject_means": ("reject"
            "recommend_attributed": ("recommend", "attribution"), "reject_attributed": ("reject", "attribution"),
            "negated_recommend": ("recommend", "negation"), "question_means": ("rhetorical", "_means"),
            "gain_recommend": ("gain", "recommend"), "harm_reject": ("harm", "reject")}
-_SUMMARY = ("n_means", "n_sentences", "log_words", "recommend_minus_reject", "gain_minus_harm")
+_SUMMARY = ("n_means", "n_sentences", "log_words", "recommend_minus_reject", "gain_minus_harm", "act_minus_undo")
 
 
 class LexiconFeatures(TransformerMixin, BaseEstimator):
-    """Counts of our cue categories, the forms of intervention named, and where the two
-    meet in one sentence (a recommendation next to "air strikes" says more than either)."""
+    """Counts of our cue categories, the forms of intervention named, where the two meet in one
+    sentence (a recommendation next to "air strikes" says more than either), and calls to act or to
+    undo ("should join", "should withdraw"), which "should" alone cannot tell apart."""
 
     def fit(self, X, y=None):
         return self
@@ -125,7 +126,7 @@ class LexiconFeatures(TransformerMixin, BaseEstimator):
         return np.vstack(rows) if rows else np.zeros((0, len(self.get_feature_names_out())))
 
     def get_feature_names_out(self, input_features=None):
-        names = [f"cue_{c}" for c in _CUE_NAMES] + [f"means_{m}" for m in _MEANS_NAMES]
+        names = [f"cue_{c}" for c in _CUE_NAMES] + [f"means_{m}" for m in _MEANS_NAMES] + ["call_act", "call_undo"]
         return np.array(names + list(_COMBOS) + list(_SUMMARY), dtype=object)
 
     @staticmethod
@@ -135,11 +136,12 @@ class LexiconFeatures(TransformerMixin, BaseEstimator):
         spans = sentence_spans(text) or [(0, len(text))]
         found = _by_sentence(spans, [*cues.items(), *(("_means", h) for h in means.values())])
         combos = [sum(a in has and b in has for has in found) for a, b in _COMBOS.values()]
-        counts = [len(cues[c]) for c in _CUE_NAMES] + [len(means.get(m, ())) for m in _MEANS_NAMES]
+        acting, undoing = lexicon.directives(text)
+        counts = [len(cues[c]) for c in _CUE_NAMES] + [len(means.get(m, ())) for m in _MEANS_NAMES] + [acting, undoing]
         row = np.log1p(np.array(counts + combos + [len(means), len(spans), len(text.split())], dtype=float))
         row[-1] /= 5
         return np.concatenate([row, np.tanh([len(cues["recommend"]) - len(cues["reject"]),
-                                             len(cues["gain"]) - len(cues["harm"])])])
+                                             len(cues["gain"]) - len(cues["harm"]), acting - undoing])])
 
 
 class SentimentFeatures(TransformerMixin, BaseEstimator):

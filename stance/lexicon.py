@@ -191,3 +191,41 @@ def find_cues(text: str) -> dict[str, list[tuple[int, int, str]]]:
 def find_means(text: str) -> dict[str, list[tuple[int, int, str]]]:
     """The means matched in `text` (only those found), each with its matches; treat as read-only."""
     return matches(text)[1]
+
+
+# A call to act or to undo: a modal ("should", "must", "it is time to") or an imperative that opens a
+# sentence, then the verb. The verb decides the direction, which "should" alone does not: "Britain
+# should join the air strikes" asks for more, "NATO should withdraw" for less, and a negator between
+# the two swaps them ("should never withdraw"). Imperatives need an object right after the verb, so
+# "Support for the mission fell" is no call.
+_ACTING = (r"arm|send|strike|bomb|join|deploy|impose|fund|finance|train|tighten|intervene|enforce|"
+           r"back(?! down| off| away)|help|support|sanction|supply|provide|give|keep(?! out| away)|extend|expand|"
+           r"increase|step (?:in|up)|act|stand (?:with|by|up)|protect|defend|punish|target|hit|commit|sustain|"
+           r"maintain|stay the course|do more|go in|rescue|topple|establish|declare|set up|station|reinforce|"
+           r"escalate|authori[sz]e|approve|pledge|deliver")
+_UNDOING = (r"withdraw|lift|ease|end|stop|leave|pull|stay out|stay away|keep out|cut(?! off)|scrap|abandon|drop|"
+            r"wind|step back|stand aside|back down|bring \w+(?: \w+)? home|come home|halt|suspend|refuse|reject|"
+            r"resist|avoid|rethink|reconsider|disengage|retreat|relax|reduce|scale|recall|hand over|ignore|"
+            r"stay neutral")
+_MODAL = (r"should|must|ought to|needs? to|ha(?:s|ve) to|(?:it is )?time to|let us|let's|"
+          r"urge \w+ to|call on \w+ to")
+_DIRECTIVE = re.compile(rf"\b(?:{_MODAL})\s+(not\s+|never\s+|no longer\s+)?(?:\w+ly\s+)?(?:({_ACTING})|{_UNDOING})\b",
+                        re.IGNORECASE)
+_IMPERATIVE = re.compile(rf"(?:^|[.!?]\s+)(?:({_ACTING})|{_UNDOING})\s+(?:the|a|an|our|their|them|this|these|those|"
+                         r"more|all|every|now|peacekeepers|troops|sanctions|weapons|arms|aid)\b", re.IGNORECASE)
+
+
+def directives(text: str) -> tuple[int, int]:
+    """How many calls in `text` ask to act or do more, and how many to undo or do less."""
+    acting = undoing = 0
+    for m in _DIRECTIVE.finditer(text):
+        if bool(m.group(2)) != bool(m.group(1)):  # an acting verb, unless negated
+            acting += 1
+        else:
+            undoing += 1
+    for m in _IMPERATIVE.finditer(text):
+        if m.group(1):
+            acting += 1
+        else:
+            undoing += 1
+    return acting, undoing

@@ -103,6 +103,21 @@ def _polarity(text: str, cues: tuple[list, list[int], list, list[int]], at: int,
     return polarity, words
 
 
+def _passive_subjects(text: str, own: list, mentions: list) -> dict[int, tuple[str, str]]:
+    """Mentions that are the subject of a passive call right after them ("sanctions on Moscow should not
+    be lifted"), by start offset, with that call's polarity: it speaks of them, so it outranks a
+    rejection elsewhere in the clause ("... until Moscow withdraws")."""
+    ends = sorted((he, hs) for _, _, hs, he, _, _ in mentions)
+    subjects = {}
+    for start, _, words, category in own:
+        k = bisect_right(ends, (start, start)) - 1
+        between = text[ends[k][0]:start] if k >= 0 else ""
+        if k >= 0 and len(between) <= 40 and _UNDO.match(text, start) and not _CLAUSE.search(between) \
+                and not any(mark in between for mark in ".!?"):
+            subjects[ends[k][1]] = (_POLARITY[category], words)
+    return subjects
+
+
 def means_stances(text: str, paragraph_stance: str | None = None,
                   detected: set[str] | frozenset[str] | None = None) -> list[MeansStance]:
     """Each means `text` discusses, with the stance taken toward it and the words that set it.
@@ -140,11 +155,12 @@ def means_stances(text: str, paragraph_stance: str | None = None,
     named_in: dict[int, list[tuple[int, str]]] = {}  # sentence -> (start, means) of its mentions
     for i, _, hs, _, _, name in mentions:
         named_in.setdefault(i, []).append((hs, name))
+    subjects = _passive_subjects(text, own, mentions)
     for i, _, hs, he, words, name in sorted(mentions):
         s0, e0 = spans[i]
         clauses = clauses_of.get(i) or clauses_of.setdefault(i, _clauses(text, s0, e0))
         own = next(((a, b) for a, b in clauses if a <= hs < b), (s0, e0))
-        got = _polarity(text, cues, hs, [own], own[0])
+        got = subjects.get(hs) or _polarity(text, cues, hs, [own], own[0])
         if got is None:  # borrow from the sentence, but not a cue that sits with another means
             free = [(a, b) for a, b in clauses if not any(a <= at < b and other != name for at, other in named_in[i])]
             got = _polarity(text, cues, hs, free, s0)

@@ -47,3 +47,26 @@ def test_text_that_lower_casing_lengthens_matches_the_same():
     odd = plain + " \u0130"  # lower-cases to two characters: the case-insensitive path
     assert lexicon.find_cues(odd) == lexicon.find_cues(plain)
     assert lexicon.find_means(odd) == lexicon.find_means(plain)
+
+
+def test_directives_tell_calls_to_act_from_calls_to_undo():
+    assert lexicon.directives("Britain should join the air strikes.") == (1, 0)
+    assert lexicon.directives("NATO should withdraw, and it is time to lift the embargo.") == (0, 2)
+    assert lexicon.directives("We should step back; they must not keep out.") == (1, 1)  # "keep out", negated
+
+
+def test_a_negator_between_modal_and_verb_swaps_the_direction():
+    assert lexicon.directives("The alliance should never withdraw.") == (1, 0)
+    assert lexicon.directives("Donors should no longer fund the army.") == (0, 1)
+
+
+def test_imperatives_need_an_object_to_count():
+    assert lexicon.directives("Arm the rebels. Stop the bombing now.") == (1, 1)
+    assert lexicon.directives("Support for the mission fell. End of story.") == (0, 0)
+
+
+def test_directives_are_linear_on_long_text():
+    text = "should not quickly " * 40000
+    start = time.perf_counter()
+    assert lexicon.directives(text) == (0, 0)
+    assert time.perf_counter() - start < 20

@@ -27,6 +27,9 @@ def test_limited_support_is_split_by_means():
     ("Sanctions should now be lifted.", "sanctions", "oppose"),
     ("Military aid to Kyiv should be cut.", "arms", "oppose"),
     ("The no-fly zone should not be ended.", "no_fly_zone", "support"),
+    # the means is the subject of the call, so a rejection later in the clause is about something else
+    ("Sanctions should not be lifted until Moscow withdraws.", "sanctions", "support"),
+    ("The embargo on Tarhun must never be eased, whatever they refuse.", "sanctions", "support"),
 ])
 def test_passive_undoing_plain_backing_and_not_only(text, means, stance):
     assert stances(text)[means] == stance
