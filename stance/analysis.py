@@ -68,7 +68,15 @@ class Analysis:
                 "paragraphs": [p.to_dict() for p in self.paragraphs]}
 
     def to_json(self, **kwargs) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, **kwargs)
+        """JSON that any UTF-8 file can hold: a lone surrogate in the text (from bytes decoded with
+        ``errors="surrogateescape"``) is written as a \\u escape, not as a character UTF-8 refuses."""
+        kwargs.setdefault("ensure_ascii", False)
+        out = json.dumps(self.to_dict(), **kwargs)
+        try:
+            out.encode("utf-8")
+        except UnicodeEncodeError:
+            out = json.dumps(self.to_dict(), **{**kwargs, "ensure_ascii": True})
+        return out
 
     def record_fields(self) -> list[str]:
         """The columns of `to_records`, also when there is no paragraph to fill them."""

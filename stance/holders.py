@@ -39,6 +39,9 @@ _PATTERNS = (
     re.compile(rf"\b(?P<cue>{_VERBS}) (?P<who>{_AFTER})(?=[,.;]| in | on | at | who | that |$)"),
     re.compile(rf"\b(?P<cue>(?i:according to|in the view of|in the words of)) (?P<who>{_ACTOR}(?: {_ACTOR_NOUN})?)"),
 )
+# A speaker named before an apposition: "Sen. John Reed, a Democrat, said" is Reed, not "Democrat".
+_APPOSITIVE = re.compile(rf"(?P<who>{_ACTOR}), (?P<apposition>(?:an?|the|who|which|one of) [^,;:\"\u201c\u201d]{{1,80}}), "
+                         rf"(?:[a-z]+ly )?(?P<cue>{_VERBS})\b")
 # A sentence that opens with its speaker: "[PLACE, date —] A group of clan elders in the south said ...".
 _DATELINE = r"(?:[A-Z][A-Z .'-]+(?:, [A-Z][a-z]+\.? \d{1,2}(?:, \d{4})?)? (?:\u2014|--|-) )?"
 # ... or after a scene-setting opener: "In Washington, officials said", "Speaking in Brussels, the chief said".
@@ -81,13 +84,24 @@ def _clean(who: str) -> str:
 def find_holders(text: str) -> list[Holder]:
     """Attributed actors in order of appearance; empty when the author speaks alone."""
     found: dict[int, Holder] = {}
+    taken: list[tuple[int, int]] = []  # appositions: they describe a holder and name none
+
+    def free(start: int, end: int) -> bool:
+        return not any(h.start < end and start < h.end for h in found.values()) \
+            and not any(a < end and start < b for a, b in taken)
+
     for lo, hi in sentence_spans(text) or [(0, len(text))]:
+        for m in _APPOSITIVE.finditer(text, lo, hi):
+            who = _clean(m.group("who"))
+            start = m.start("who") + m.group("who").find(who)
+            if who.lower() not in _NOT_ACTORS and len(who) > 1 and free(start, start + len(who)):
+                found[start] = Holder(who, m.group("cue"), start, start + len(who))
+                taken.append(m.span("apposition"))
         m = _SUBJECT.match(text, lo, hi)
         if m and len(m.group("who").split()) <= 12 and not _AUX.intersection(m.group("who").lower().split()):
             who = _clean(m.group("who"))
             start = m.start("who")
-            if who.lower() not in _NOT_ACTORS and not any(h.start < start + len(who) and start < h.end
-                                                          for h in found.values()):
+            if who.lower() not in _NOT_ACTORS and free(start, start + len(who)):
                 found[start] = Holder(who, m.group("cue"), start, start + len(who))
         for pattern in _PATTERNS:
             for m in pattern.finditer(text, lo, hi):
@@ -95,7 +109,7 @@ def find_holders(text: str) -> list[Holder]:
                 if who.lower() in _NOT_ACTORS or len(who) < 2:
                     continue
                 start = m.start("who") + m.group("who").find(who)
-                if not any(h.start < start + len(who) and start < h.end for h in found.values()):
+                if free(start, start + len(who)):
                     found[start] = Holder(who, m.group("cue"), start, start + len(who))
     named = sorted(found.values(), key=lambda h: h.start)
     for m in _PRONOUN.finditer(text):

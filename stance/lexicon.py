@@ -209,15 +209,16 @@ _UNDOING = (r"withdraw|lift|ease|end|stop|leave|pull|stay out|stay away|keep out
             r"stay neutral")
 _MODAL = (r"should|must|ought to|needs? to|ha(?:s|ve) to|(?:it is )?time to|let us|let's|"
           r"urge \w+ to|call on \w+ to")
-_DIRECTIVE = re.compile(rf"\b(?:{_MODAL})\s+(not\s+|never\s+|no longer\s+)?(?:\w+ly\s+)?(?:({_ACTING})|{_UNDOING})\b",
-                        re.IGNORECASE)
+# Both match lower-cased text: twice as fast as IGNORECASE (only counts are kept, so no offsets to keep).
+_DIRECTIVE = re.compile(rf"(?<!\w)(?:{_MODAL})\s+(not\s+|never\s+|no longer\s+)?(?:\w+ly\s+)?(?:({_ACTING})|{_UNDOING})\b")
 _IMPERATIVE = re.compile(rf"(?:^|[.!?]\s+)(?:({_ACTING})|{_UNDOING})\s+(?:the|a|an|our|their|them|this|these|those|"
-                         r"more|all|every|now|peacekeepers|troops|sanctions|weapons|arms|aid)\b", re.IGNORECASE)
+                         r"more|all|every|now|peacekeepers|troops|sanctions|weapons|arms|aid)\b")
 
 
 def directives(text: str) -> tuple[int, int]:
     """How many calls in `text` ask to act or do more, and how many to undo or do less."""
     acting = undoing = 0
+    text = text.lower()
     for m in _DIRECTIVE.finditer(text):
         if bool(m.group(2)) != bool(m.group(1)):  # an acting verb, unless negated
             acting += 1

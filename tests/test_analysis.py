@@ -106,6 +106,14 @@ def test_empty_and_odd_text(small_model):
     assert len(odd.paragraphs) == 2
 
 
+def test_json_of_text_with_a_lone_surrogate_can_be_written_as_utf8(small_model, tmp_path):
+    text = "We should send troops \udcff now, the minister said."  # a bad byte read with surrogateescape
+    out = stance.analyze(text, model=small_model).to_json()
+    (tmp_path / "a.json").write_text(out, encoding="utf-8")
+    assert json.loads(out)["paragraphs"][0]["text"] == text
+    assert "Caf\u00e9" in stance.analyze("Caf\u00e9 owners said troops should stay.", model=small_model).to_json()
+
+
 def test_megabyte_text_is_handled(small_model):
     para = "The alliance should send instructors and money, the minister said, but not combat troops. "
     text = "\n\n".join([para * 3] * 4000)  # ~1 MB

@@ -42,3 +42,13 @@ def test_news_sentence_subject_and_neutral_paragraphs():
 ])
 def test_common_news_openers_and_roles(text, holder):
     assert [h.holder for h in find_holders(text)] == [holder]
+
+
+@pytest.mark.parametrize("text, holder", [
+    ("Sen. John Reed, a Democrat, said troops should stay.", "Sen. John Reed"),
+    ("Maria Lopez, the foreign minister, warned that strikes would backfire.", "Maria Lopez"),
+    ("Jonas Berg, who chairs the committee, said the mission must end.", "Jonas Berg"),
+    ('"We cannot pay," one elder, a retired schoolteacher, said.', "one elder"),
+])
+def test_an_apposition_describes_the_holder_and_is_not_one(text, holder):
+    assert [h.holder for h in find_holders(text)] == [holder]

@@ -77,6 +77,22 @@ def test_trained_detector_learns_and_keeps_explicit_rare_means():
     assert "logistics" in got[1]  # never in training, but an explicit mention always counts
 
 
+def test_a_means_the_text_names_needs_less_probability_than_one_guessed_from_context():
+    from stance.means import MeansDetector
+
+    texts = ["The council imposed sanctions on the generals.", "Troops were sent to the border town.",
+             "Exports of oil were cut off by the bloc.", "More soldiers and troops arrived by road."] * 3
+    labels = [["sanctions"], ["ground_troops"], ["sanctions"], ["ground_troops"]] * 3
+    named = "Sanctions and troops were both mentioned at the meeting."  # neither is likely to the model
+    strict = MeansDetector(mentioned_threshold=0.5).fit(texts, labels)
+    p = dict(zip(strict.classes_, strict.pipeline_.predict_proba([named])[0]))
+    assert p["sanctions"] < 0.5 or p["ground_troops"] < 0.5
+    lenient = MeansDetector(mentioned_threshold=0.0).fit(texts, labels)
+    assert lenient.predict([named])[0] == {"sanctions", "ground_troops"}
+    assert strict.predict([named])[0] == {m for m, q in p.items() if q >= 0.5}
+    assert lenient.predict(["A quiet week at the port."])[0] == strict.predict(["A quiet week at the port."])[0]
+
+
 def test_detected_means_without_a_cue_take_the_paragraph_stance():
     got = means_stances("Nothing here names a means directly.", "support", frozenset({"diplomacy"}))
     assert [(m.means, m.stance, m.start) for m in got] == [("diplomacy", "support", -1)]
