@@ -214,6 +214,19 @@ _DIRECTIVE = re.compile(rf"(?<!\w)(?:{_MODAL})\s+(not\s+|never\s+|no longer\s+)?
 _IMPERATIVE = re.compile(rf"(?:^|[.!?]\s+)(?:({_ACTING})|{_UNDOING})\s+(?:the|a|an|our|their|them|this|these|those|"
                          r"more|all|every|now|peacekeepers|troops|sanctions|weapons|arms|aid)\b")
 
+# A judgement of a course of action is a call too: "intervening would be a mistake" asks for less,
+# "lifting the sanctions would be a mistake" for more; the subject opens the sentence.
+_JUDGED = re.compile(
+    r"(?:^|[.!?;]\s+)(?:the\s+|an?\s+|any\s+|more\s+|further\s+|new\s+)?"
+    r"(?:(withdraw(?:ing|al)|lifting|easing|ending|pulling out|leaving|abandoning|cutting|walking away|staying out|"
+    r"doing nothing|inaction|standing by|retreat(?:ing)?|disengag(?:ing|ement)|appeasement)|"
+    r"interven(?:ing|tion)|military (?:intervention|action)|sending|arming|striking|bombing|deploying|imposing|"
+    r"invading|invasion|(?:the )?use of force|air ?strikes|(?:a )?no-fly zone|sanctions|troops|ground troops)\b"
+    r"[^.!?;]{0,80}?\b(?:would|will|is|was|are|were|has been|have been|seems?)\s+(not\s+|never\s+)?(?:be\s+)?"
+    r"(?:(?:a|an|the)\s+)?(?:\w+\s+)?(?:(mistake|error|disaster|folly|blunder|catastroph\w*|wrong|reckless|"
+    r"dangerous|unwise|counterproductive|futile|illegal|doomed|waste)|right|necessary|essential|justified|vital|"
+    r"wise|overdue|imperative|worth|only way|duty|legitimate)\b")
+
 
 def directives(text: str) -> tuple[int, int]:
     """How many calls in `text` ask to act or do more, and how many to undo or do less."""
@@ -226,6 +239,12 @@ def directives(text: str) -> tuple[int, int]:
             undoing += 1
     for m in _IMPERATIVE.finditer(text):
         if m.group(1):
+            acting += 1
+        else:
+            undoing += 1
+    for m in _JUDGED.finditer(text):  # acting judged well, or undoing judged badly, is a call to act
+        favourable = bool(m.group(3)) == bool(m.group(2))  # "right", or "not a mistake"
+        if favourable != bool(m.group(1)):
             acting += 1
         else:
             undoing += 1

@@ -65,6 +65,13 @@ def test_imperatives_need_an_object_to_count():
     assert lexicon.directives("Support for the mission fell. End of story.") == (0, 0)
 
 
+def test_a_judged_course_of_action_counts_by_what_is_judged_and_how():
+    assert lexicon.directives("Intervening would be a grave mistake.") == (0, 1)
+    assert lexicon.directives("Lifting the sanctions would be a mistake.") == (1, 0)
+    assert lexicon.directives("Sending troops is not the right thing to do.") == (0, 1)
+    assert lexicon.directives("The troops were tired. Sanctions are not working.") == (0, 0)
+
+
 def test_directives_are_linear_on_long_text():
     text = "should not quickly " * 40000
     start = time.perf_counter()
