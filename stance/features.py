@@ -116,32 +116,43 @@ _SUMMARY = ("n_means", "n_sentences", "log_words", "recommend_minus_reject", "ga
 class LexiconFeatures(TransformerMixin, BaseEstimator):
     """Counts of our cue categories, the forms of intervention named, where the two meet in one
     sentence (a recommendation next to "air strikes" says more than either), and calls to act or to
-    undo ("should join", "should withdraw"), which "should" alone cannot tell apart."""
+    undo ("should join", "should withdraw"), which "should" alone cannot tell apart. `calls` is False
+    only in models saved by stance 0.1.0, which had no call columns: they keep predicting as they did."""
+
+    def __init__(self, calls: bool = True):
+        self.calls = calls
+
+    def __setstate__(self, state):
+        state.setdefault("calls", False)  # saved before the call columns existed
+        super().__setstate__(state)
 
     def fit(self, X, y=None):
         return self
 
     def transform(self, X) -> np.ndarray:
-        rows = [self._row(t) for t in _as_list(X)]
+        rows = [self._row(t, self.calls) for t in _as_list(X)]
         return np.vstack(rows) if rows else np.zeros((0, len(self.get_feature_names_out())))
 
     def get_feature_names_out(self, input_features=None):
-        names = [f"cue_{c}" for c in _CUE_NAMES] + [f"means_{m}" for m in _MEANS_NAMES] + ["call_act", "call_undo"]
-        return np.array(names + list(_COMBOS) + list(_SUMMARY), dtype=object)
+        names = [f"cue_{c}" for c in _CUE_NAMES] + [f"means_{m}" for m in _MEANS_NAMES]
+        names += ["call_act", "call_undo"] if self.calls else []
+        summary = list(_SUMMARY) if self.calls else [n for n in _SUMMARY if n != "act_minus_undo"]
+        return np.array(names + list(_COMBOS) + summary, dtype=object)
 
     @staticmethod
-    def _row(text: str) -> np.ndarray:
+    def _row(text: str, calls: bool = True) -> np.ndarray:
         cues = lexicon.find_cues(text)
         means = lexicon.find_means(text)
         spans = sentence_spans(text) or [(0, len(text))]
         found = _by_sentence(spans, [*cues.items(), *(("_means", h) for h in means.values())])
         combos = [sum(a in has and b in has for has in found) for a, b in _COMBOS.values()]
-        acting, undoing = lexicon.directives(text)
-        counts = [len(cues[c]) for c in _CUE_NAMES] + [len(means.get(m, ())) for m in _MEANS_NAMES] + [acting, undoing]
+        acting, undoing = lexicon.directives(text) if calls else (0, 0)
+        counts = [len(cues[c]) for c in _CUE_NAMES] + [len(means.get(m, ())) for m in _MEANS_NAMES]
+        counts += [acting, undoing] if calls else []
         row = np.log1p(np.array(counts + combos + [len(means), len(spans), len(text.split())], dtype=float))
         row[-1] /= 5
-        return np.concatenate([row, np.tanh([len(cues["recommend"]) - len(cues["reject"]),
-                                             len(cues["gain"]) - len(cues["harm"]), acting - undoing])])
+        balances = [len(cues["recommend"]) - len(cues["reject"]), len(cues["gain"]) - len(cues["harm"])]
+        return np.concatenate([row, np.tanh(balances + ([acting - undoing] if calls else []))])
 
 
 class SentimentFeatures(TransformerMixin, BaseEstimator):

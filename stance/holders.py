@@ -9,6 +9,7 @@ last named holder before it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from .segment import sentence_spans
@@ -40,6 +41,7 @@ _PATTERNS = (
     re.compile(rf"\b(?P<cue>(?i:according to|in the view of|in the words of)) (?P<who>{_ACTOR}(?: {_ACTOR_NOUN})?)"),
 )
 # A speaker named before an apposition: "Sen. John Reed, a Democrat, said" is Reed, not "Democrat".
+_ATTRIBUTING = re.compile(rf"\b(?:{_VERBS})\b")
 _APPOSITIVE = re.compile(rf"(?P<who>{_ACTOR}), (?P<apposition>(?:an?|the|who|which|one of) [^,;:\"\u201c\u201d]{{1,80}}), "
                          rf"(?:[a-z]+ly )?(?P<cue>{_VERBS})\b")
 # A sentence that opens with its speaker: "[PLACE, date —] A group of clan elders in the south said ...".
@@ -84,38 +86,43 @@ def _clean(who: str) -> str:
 def find_holders(text: str) -> list[Holder]:
     """Attributed actors in order of appearance; empty when the author speaks alone."""
     found: dict[int, Holder] = {}
-    taken: list[tuple[int, int]] = []  # appositions: they describe a holder and name none
-
-    def free(start: int, end: int) -> bool:
-        return not any(h.start < end and start < h.end for h in found.values()) \
-            and not any(a < end and start < b for a, b in taken)
-
     for lo, hi in sentence_spans(text) or [(0, len(text))]:
+        taken: list[tuple[int, int]] = []  # this sentence's holders, and appositions (they describe, not name)
+
+        def add(who: str, start: int, cue: str) -> bool:
+            end = start + len(who)
+            if any(a < end and start < b for a, b in taken):
+                return False
+            found[start] = Holder(who, cue, start, end)
+            taken.append((start, end))
+            return True
+
         for m in _APPOSITIVE.finditer(text, lo, hi):
             who = _clean(m.group("who"))
-            start = m.start("who") + m.group("who").find(who)
-            if who.lower() not in _NOT_ACTORS and len(who) > 1 and free(start, start + len(who)):
-                found[start] = Holder(who, m.group("cue"), start, start + len(who))
+            if who.lower() in _NOT_ACTORS or len(who) < 2 or _ATTRIBUTING.search(m.group("apposition")) \
+                    or _PATTERNS[1].match(text, m.start("cue")):  # "... which Reed said ...", "said the ministry"
+                continue
+            if add(who, m.start("who") + m.group("who").find(who), m.group("cue")):
                 taken.append(m.span("apposition"))
         m = _SUBJECT.match(text, lo, hi)
         if m and len(m.group("who").split()) <= 12 and not _AUX.intersection(m.group("who").lower().split()):
             who = _clean(m.group("who"))
-            start = m.start("who")
-            if who.lower() not in _NOT_ACTORS and free(start, start + len(who)):
-                found[start] = Holder(who, m.group("cue"), start, start + len(who))
+            if who.lower() not in _NOT_ACTORS:
+                add(who, m.start("who"), m.group("cue"))
         for pattern in _PATTERNS:
             for m in pattern.finditer(text, lo, hi):
                 who = _clean(m.group("who"))
                 if who.lower() in _NOT_ACTORS or len(who) < 2:
                     continue
-                start = m.start("who") + m.group("who").find(who)
-                if free(start, start + len(who)):
-                    found[start] = Holder(who, m.group("cue"), start, start + len(who))
-    named = sorted(found.values(), key=lambda h: h.start)
+                add(who, m.start("who") + m.group("who").find(who), m.group("cue"))
+    named = list(found.values())
+    by_end = sorted(named, key=lambda h: h.end)
+    ends = [h.end for h in by_end]
+    starts = {h.start for h in named}
     for m in _PRONOUN.finditer(text):
-        before = [h for h in named if h.end <= m.start()]
-        if before and not any(h.start == m.start() for h in named):
-            found[m.start()] = Holder(before[-1].holder, m.group("cue"), m.start("who"), m.end("who"))
+        k = bisect_right(ends, m.start())  # the holders that end before the pronoun
+        if k and m.start() not in starts:
+            found[m.start()] = Holder(by_end[k - 1].holder, m.group("cue"), m.start("who"), m.end("who"))
     return sorted(found.values(), key=lambda h: h.start)
 
 

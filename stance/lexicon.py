@@ -197,51 +197,65 @@ def find_means(text: str) -> dict[str, list[tuple[int, int, str]]]:
 # sentence, then the verb. The verb decides the direction, which "should" alone does not: "Britain
 # should join the air strikes" asks for more, "NATO should withdraw" for less, and a negator between
 # the two swaps them ("should never withdraw"). Imperatives need an object right after the verb, so
-# "Support for the mission fell" is no call.
-_ACTING = (r"arm|send|strike|bomb|join|deploy|impose|fund|finance|train|tighten|intervene|enforce|"
-           r"back(?! down| off| away)|help|support|sanction|supply|provide|give|keep(?! out| away)|extend|expand|"
-           r"increase|step (?:in|up)|act|stand (?:with|by|up)|protect|defend|punish|target|hit|commit|sustain|"
-           r"maintain|stay the course|do more|go in|rescue|topple|establish|declare|set up|station|reinforce|"
-           r"escalate|authori[sz]e|approve|pledge|deliver")
-_UNDOING = (r"withdraw|lift|ease|end|stop|leave|pull|stay out|stay away|keep out|cut(?! off)|scrap|abandon|drop|"
-            r"wind|step back|stand aside|back down|bring \w+(?: \w+)? home|come home|halt|suspend|refuse|reject|"
-            r"resist|avoid|rethink|reconsider|disengage|retreat|relax|reduce|scale|recall|hand over|ignore|"
-            r"stay neutral")
+# "Support for the mission fell" is no call. Phrasal verbs that mean something else are left out
+# ("give up", "end up", "strike a deal", "pull out all the stops").
+_ACTING = (r"arm|send|strike(?! an? (?:\w+ )?(?:deal|bargain|balance))|bomb|drop (?:bombs|aid|supplies)|join|deploy|"
+           r"impose|fund|finance|train|tighten|intervene|enforce|back(?! down| off| away)|help|support|sanction|"
+           r"supply|provide|give(?! up| in| way)|keep(?! out| away| quiet| silent| calm| clear)|"
+           r"stay(?! out| away| neutral| quiet| silent| clear)|extend|expand|increase|step (?:in|up)|scale up|act|"
+           r"stand (?:with|by|up)|protect|defend|punish|target|hit|commit|sustain|maintain|do more|go in|rescue|"
+           r"topple|establish|declare|set up|station|reinforce|escalate|authori[sz]e|approve|pledge|deliver|"
+           r"lift a finger")
+_UNDOING = (r"withdraw|lift(?! a finger)|ease|end(?! up)|stop|leave|pull (?:out|back)(?! all the stops)|stay out|"
+            r"stay away|stay neutral|keep out|cut(?! off)|scrap|abandon|drop|wind down|step back|stand aside|"
+            r"back down|give (?:up|in|way)|bring \w+(?: \w+)? home|come home|halt|suspend|avoid|rethink|reconsider|"
+            r"disengage|retreat|relax|reduce|scale (?:back|down)|recall|hand over|ignore")
 _MODAL = (r"should|must|ought to|needs? to|ha(?:s|ve) to|(?:it is )?time to|let us|let's|"
           r"urge \w+ to|call on \w+ to")
+_ADVERB = r"(?:\w+ly|also|now|still|therefore|then|instead|finally|again|even|just|at once|not only)"
 # Both match lower-cased text: twice as fast as IGNORECASE (only counts are kept, so no offsets to keep).
-_DIRECTIVE = re.compile(rf"(?<!\w)(?:{_MODAL})\s+(not\s+|never\s+|no longer\s+)?(?:\w+ly\s+)?(?:({_ACTING})|{_UNDOING})\b")
-_IMPERATIVE = re.compile(rf"(?:^|[.!?]\s+)(?:({_ACTING})|{_UNDOING})\s+(?:the|a|an|our|their|them|this|these|those|"
-                         r"more|all|every|now|peacekeepers|troops|sanctions|weapons|arms|aid)\b")
+_DIRECTIVE = re.compile(rf"(?<!\w)(?:{_MODAL})(?:(n't)|\s+(not|never|no longer)(?!\s+only\b))?\s+(?:{_ADVERB}\s+)?"
+                        rf"(?:({_ACTING})|{_UNDOING})\b")
+_OBJECTS = r"the|a|an|our|their|them|this|these|those|more|all|every|now|peacekeepers|troops|sanctions|weapons|arms|aid"
+_IMPERATIVE = re.compile(rf"(?:^|[.!?]\s+)(?:({_ACTING})|{_UNDOING})\s+(?:{_OBJECTS})\b")
+_NEGATED_IMPERATIVE = re.compile(rf"(?:^|[.!?]\s+)(?:do not|don't|never)\s+(?:({_ACTING})|{_UNDOING})\b")
+# The object can turn a call around: "support the withdrawal" asks for less, "stop the genocide" for more.
+_UNDO_OBJECT = re.compile(r"\s+(?:(?:the|a|an|its|their|our|any|this|further)\s+)?(?:[\w-]+\s+)?"
+                          r"(?:withdrawal|pull-?out|drawdown|retreat|exit|lifting|easing)\b")
+_HARM_OBJECT = re.compile(r"\s+(?:(?:the|a|an|its|their|this|any|further)\s+)?(?:[\w-]+\s+)?"
+                          r"(?:genocide|killings?|slaughter|massacres?|atrocities|ethnic cleansing|invasion|aggression|"
+                          r"bloodshed|famine|advance|offensive|siege|shelling|war crimes|withdrawal|retreat)\b")
 
 # A judgement of a course of action is a call too: "intervening would be a mistake" asks for less,
-# "lifting the sanctions would be a mistake" for more; the subject opens the sentence.
+# "lifting the sanctions would be a mistake" for more; the subject opens the sentence. "Right" and
+# "wrong" followed by "to" judge another verb ("would be wrong to withdraw"), so they count only alone.
 _JUDGED = re.compile(
     r"(?:^|[.!?;]\s+)(?:the\s+|an?\s+|any\s+|more\s+|further\s+|new\s+)?"
     r"(?:(withdraw(?:ing|al)|lifting|easing|ending|pulling out|leaving|abandoning|cutting|walking away|staying out|"
     r"doing nothing|inaction|standing by|retreat(?:ing)?|disengag(?:ing|ement)|appeasement)|"
     r"interven(?:ing|tion)|military (?:intervention|action)|sending|arming|striking|bombing|deploying|imposing|"
     r"invading|invasion|(?:the )?use of force|air ?strikes|(?:a )?no-fly zone|sanctions|troops|ground troops)\b"
-    r"[^.!?;]{0,80}?\b(?:would|will|is|was|are|were|has been|have been|seems?)\s+(not\s+|never\s+)?(?:be\s+)?"
-    r"(?:(?:a|an|the)\s+)?(?:\w+\s+)?(?:(mistake|error|disaster|folly|blunder|catastroph\w*|wrong|reckless|"
-    r"dangerous|unwise|counterproductive|futile|illegal|doomed|waste)|right|necessary|essential|justified|vital|"
-    r"wise|overdue|imperative|worth|only way|duty|legitimate)\b")
+    r"[^.!?;]{0,80}?\b(?:would|will|is|was|are|were|has been|have been|seems?)\s+"
+    r"((?:not|never|no|hardly|rarely|neither|nor)\s+(?!only\b))?(?:be\s+)?(?:(?:a|an|the)\s+)?"
+    r"(?:not only\s+|(?!(?:not|no|never)\b)\w+\s+)?"
+    r"(?:(mistake|error|disaster|folly|blunder|catastroph\w*|wrong|reckless|dangerous|unwise|counterproductive|"
+    r"futile|illegal|doomed|waste)|right(?=\s+(?:thing|choice|call|course|decision|move|policy|response)\b|\s*[.,;:!]|$)|"
+    r"necessary|essential|justified|vital|wise|overdue|imperative|worth|only way|duty|legitimate)\b(?!\s+to\s)")
 
 
 def directives(text: str) -> tuple[int, int]:
     """How many calls in `text` ask to act or do more, and how many to undo or do less."""
     acting = undoing = 0
-    text = text.lower()
-    for m in _DIRECTIVE.finditer(text):
-        if bool(m.group(2)) != bool(m.group(1)):  # an acting verb, unless negated
-            acting += 1
-        else:
-            undoing += 1
-    for m in _IMPERATIVE.finditer(text):
-        if m.group(1):
-            acting += 1
-        else:
-            undoing += 1
+    text = text.lower().replace("\u2019", "'")
+    for pattern, negated in ((_DIRECTIVE, lambda m: m.group(1) or m.group(2)), (_IMPERATIVE, lambda m: False),
+                             (_NEGATED_IMPERATIVE, lambda m: True)):
+        for m in pattern.finditer(text):
+            act = bool(m.group(pattern.groups))  # the acting verb is each pattern's last group
+            turned = (_UNDO_OBJECT if act else _HARM_OBJECT).match(text, m.end())
+            if act ^ bool(negated(m)) ^ bool(turned):  # a negator, or an object like "the withdrawal", turns it
+                acting += 1
+            else:
+                undoing += 1
     for m in _JUDGED.finditer(text):  # acting judged well, or undoing judged badly, is a call to act
         favourable = bool(m.group(3)) == bool(m.group(2))  # "right", or "not a mistake"
         if favourable != bool(m.group(1)):

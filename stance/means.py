@@ -103,6 +103,9 @@ def _polarity(text: str, cues: tuple[list, list[int], list, list[int]], at: int,
     return polarity, words
 
 
+_RELATIVE = re.compile(r"\b(?:that|which|who)\b", re.IGNORECASE)  # "we oppose sanctions that should ...": not the subject
+
+
 def _passive_subjects(text: str, own: list, mentions: list) -> dict[int, tuple[str, str]]:
     """Mentions that are the subject of a passive call right after them ("sanctions on Moscow should not
     be lifted"), by start offset, with that call's polarity: it speaks of them, so it outranks a
@@ -113,7 +116,7 @@ def _passive_subjects(text: str, own: list, mentions: list) -> dict[int, tuple[s
         k = bisect_right(ends, (start, start)) - 1
         between = text[ends[k][0]:start] if k >= 0 else ""
         if k >= 0 and len(between) <= 40 and _UNDO.match(text, start) and not _CLAUSE.search(between) \
-                and not any(mark in between for mark in ".!?"):
+                and not _RELATIVE.search(between) and not any(mark in between for mark in ".!?"):
             subjects[ends[k][1]] = (_POLARITY[category], words)
     return subjects
 

@@ -52,3 +52,7 @@ def test_common_news_openers_and_roles(text, holder):
 ])
 def test_an_apposition_describes_the_holder_and_is_not_one(text, holder):
     assert [h.holder for h in find_holders(text)] == [holder]
+
+
+def test_an_apposition_that_attributes_is_a_clause_not_a_description():
+    assert [h.holder for h in find_holders("The bill, which Reed said he opposed, demanded a withdrawal.")][0] == "Reed"

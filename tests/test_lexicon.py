@@ -1,5 +1,7 @@
 import time
 
+import pytest
+
 from stance import lexicon
 
 
@@ -70,6 +72,25 @@ def test_a_judged_course_of_action_counts_by_what_is_judged_and_how():
     assert lexicon.directives("Lifting the sanctions would be a mistake.") == (1, 0)
     assert lexicon.directives("Sending troops is not the right thing to do.") == (0, 1)
     assert lexicon.directives("The troops were tired. Sanctions are not working.") == (0, 0)
+
+
+@pytest.mark.parametrize("text, calls", [
+    ("Britain should not only send troops but also arm the rebels.", (1, 0)),  # "not only" negates nothing
+    ("We must not give up on Ukraine.", (1, 0)),
+    ("Europe must scale up production of shells.", (1, 0)),
+    ("We should not lift a finger for Kyiv.", (0, 1)),
+    ("We should drop bombs.", (1, 0)),
+    ("We should support the withdrawal.", (0, 1)),  # the object turns the call
+    ("Halt the invasion.", (1, 0)),
+    ("NATO shouldn\u2019t withdraw. Don't send troops.", (1, 1)),
+    ("We should also send troops, and troops should stay.", (2, 0)),
+    ("Intervention is no mistake. Sanctions are hardly necessary.", (1, 1)),
+    # phrasal verbs and judgements of another verb are no calls
+    ("We must pull out all the stops. The arms should end up with the army. We must strike a deal.", (0, 0)),
+    ("Troops would be wrong to withdraw. Troops are right at the border.", (0, 0)),
+])
+def test_calls_with_particles_objects_contractions_and_negators(text, calls):
+    assert lexicon.directives(text) == calls
 
 
 def test_directives_are_linear_on_long_text():

@@ -30,6 +30,7 @@ def test_limited_support_is_split_by_means():
     # the means is the subject of the call, so a rejection later in the clause is about something else
     ("Sanctions should not be lifted until Moscow withdraws.", "sanctions", "support"),
     ("The embargo on Tarhun must never be eased, whatever they refuse.", "sanctions", "support"),
+    ("We oppose sanctions that should never be lifted.", "sanctions", "oppose"),  # a relative clause: not its subject
 ])
 def test_passive_undoing_plain_backing_and_not_only(text, means, stance):
     assert stances(text)[means] == stance

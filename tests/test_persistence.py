@@ -242,3 +242,16 @@ def test_models_saved_before_lexicon_weight_load_unweighted(fitted):
     old = StanceClassifier.__new__(StanceClassifier)
     old.__setstate__(state)
     assert old.get_params()["lexicon_weight"] == 1.0
+
+
+def test_a_model_saved_by_stance_0_1_0_still_predicts_as_it_was_trained():
+    """That version had no call columns; its lexicon features must keep their old width."""
+    from pathlib import Path
+
+    with pytest.warns(persistence.StanceWarning, match="made with stance 0.1.0"):
+        old = load_model(Path(__file__).parent / "data" / "model_0.1.0.skops")
+    lexicon = old.pipeline_.named_steps["features"].transformer_list[2][1]
+    assert lexicon.calls is False and "lexicon__call_act" not in old.pipeline_.named_steps["features"].get_feature_names_out()
+    proba = old.predict_proba(["Britain should join the air strikes.", "NATO should withdraw now."])
+    assert proba.shape == (2, len(old.classes_)) and np.allclose(proba.sum(axis=1), 1)
+    assert old.explain("NATO should withdraw now.")
