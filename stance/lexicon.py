@@ -217,8 +217,10 @@ _ADVERB = r"(?:\w+ly|also|now|still|therefore|then|instead|finally|again|even|ju
 _DIRECTIVE = re.compile(rf"(?<!\w)(?:{_MODAL})(?:(n't)|\s+(not|never|no longer)(?!\s+only\b))?\s+(?:{_ADVERB}\s+)?"
                         rf"(?:({_ACTING})|{_UNDOING})\b")
 _OBJECTS = r"the|a|an|our|their|them|this|these|those|more|all|every|now|peacekeepers|troops|sanctions|weapons|arms|aid"
-_IMPERATIVE = re.compile(rf"(?:^|[.!?]\s+)(?:({_ACTING})|{_UNDOING})\s+(?:{_OBJECTS})\b")
-_NEGATED_IMPERATIVE = re.compile(rf"(?:^|[.!?]\s+)(?:do not|don't|never)\s+(?:({_ACTING})|{_UNDOING})\b")
+# These and _JUDGED are tried only where a sentence starts (one scan finds the starts for all three).
+_SENTENCE_START = re.compile(r"[.!?;]\s+")
+_IMPERATIVE = re.compile(rf"(?:({_ACTING})|{_UNDOING})\s+(?:{_OBJECTS})\b")
+_NEGATED_IMPERATIVE = re.compile(rf"(?:do not|don't|never)\s+(?:({_ACTING})|{_UNDOING})\b")
 # The object can turn a call around: "support the withdrawal" asks for less, "stop the genocide" for more.
 _UNDO_OBJECT = re.compile(r"\s+(?:(?:the|a|an|its|their|our|any|this|further)\s+)?(?:[\w-]+\s+)?"
                           r"(?:withdrawal|pull-?out|drawdown|retreat|exit|lifting|easing)\b")
@@ -230,7 +232,7 @@ _HARM_OBJECT = re.compile(r"\s+(?:(?:the|a|an|its|their|this|any|further)\s+)?(?
 # "lifting the sanctions would be a mistake" for more; the subject opens the sentence. "Right" and
 # "wrong" followed by "to" judge another verb ("would be wrong to withdraw"), so they count only alone.
 _JUDGED = re.compile(
-    r"(?:^|[.!?;]\s+)(?:the\s+|an?\s+|any\s+|more\s+|further\s+|new\s+)?"
+    r"(?:the\s+|an?\s+|any\s+|more\s+|further\s+|new\s+)?"
     r"(?:(withdraw(?:ing|al)|lifting|easing|ending|pulling out|leaving|abandoning|cutting|walking away|staying out|"
     r"doing nothing|inaction|standing by|retreat(?:ing)?|disengag(?:ing|ement)|appeasement)|"
     r"interven(?:ing|tion)|military (?:intervention|action)|sending|arming|striking|bombing|deploying|imposing|"
@@ -247,19 +249,28 @@ def directives(text: str) -> tuple[int, int]:
     """How many calls in `text` ask to act or do more, and how many to undo or do less."""
     acting = undoing = 0
     text = text.lower().replace("\u2019", "'")
-    for pattern, negated in ((_DIRECTIVE, lambda m: m.group(1) or m.group(2)), (_IMPERATIVE, lambda m: False),
-                             (_NEGATED_IMPERATIVE, lambda m: True)):
-        for m in pattern.finditer(text):
-            act = bool(m.group(pattern.groups))  # the acting verb is each pattern's last group
-            turned = (_UNDO_OBJECT if act else _HARM_OBJECT).match(text, m.end())
-            if act ^ bool(negated(m)) ^ bool(turned):  # a negator, or an object like "the withdrawal", turns it
-                acting += 1
-            else:
-                undoing += 1
-    for m in _JUDGED.finditer(text):  # acting judged well, or undoing judged badly, is a call to act
-        favourable = bool(m.group(3)) == bool(m.group(2))  # "right", or "not a mistake"
-        if favourable != bool(m.group(1)):
+
+    def count(m, act: bool, negated: bool) -> None:
+        nonlocal acting, undoing
+        turned = (_UNDO_OBJECT if act else _HARM_OBJECT).match(text, m.end())
+        if act ^ negated ^ bool(turned):  # a negator, or an object like "the withdrawal", turns it
             acting += 1
         else:
             undoing += 1
+
+    for m in _DIRECTIVE.finditer(text):
+        count(m, bool(m.group(3)), bool(m.group(1) or m.group(2)))
+    starts = [(0, False)] + [(m.end(), text[m.start()] == ";") for m in _SENTENCE_START.finditer(text)]
+    for at, after_semicolon in starts:
+        if not after_semicolon:  # an imperative opens a sentence, not a clause
+            if m := _IMPERATIVE.match(text, at):
+                count(m, bool(m.group(1)), False)
+            elif m := _NEGATED_IMPERATIVE.match(text, at):
+                count(m, bool(m.group(1)), True)
+        if m := _JUDGED.match(text, at):  # acting judged well, or undoing judged badly, is a call to act
+            favourable = bool(m.group(3)) == bool(m.group(2))  # "right", or "not a mistake"
+            if favourable != bool(m.group(1)):
+                acting += 1
+            else:
+                undoing += 1
     return acting, undoing
