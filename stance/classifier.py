@@ -261,7 +261,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             for start, name, names in self.__dict__["_parts"]:
                 if name in ("lexicon", "sentiment"):
                     dense.extend(range(start, start + len(names)))
-                    counts.extend(name == "lexicon" and not n.endswith(("_minus_reject", "_minus_harm"))
+                    counts.extend(name == "lexicon" and "_minus_" not in n
                                   for n in names)
             is_dense = np.zeros(self.n_features_, dtype=bool)
             is_dense[dense] = True

@@ -41,7 +41,10 @@ _PATTERNS = (
     re.compile(rf"\b(?P<cue>(?i:according to|in the view of|in the words of)) (?P<who>{_ACTOR}(?: {_ACTOR_NOUN})?)"),
 )
 # A speaker named before an apposition: "Sen. John Reed, a Democrat, said" is Reed, not "Democrat".
-_ATTRIBUTING = re.compile(rf"\b(?:{_VERBS})\b")
+# An apposition that is itself an attribution ("which Reed said he opposed") names the holder inside it;
+# a verb followed by a role ("..., said the ministry") has a speaker of its own.
+_ATTRIBUTING_CLAUSE = re.compile(rf"(?:which|that)\b.*\b(?:{_VERBS})\b")
+_SPEAKER_AFTER = re.compile(rf"(?:{_VERBS}) {_ROLE.replace('{1,5}', '{0,3}')} {_ACTOR_NOUN}(?=[,.;]| in | on | at |$)")
 _APPOSITIVE = re.compile(rf"(?P<who>{_ACTOR}), (?P<apposition>(?:an?|the|who|which|one of) [^,;:\"\u201c\u201d]{{1,80}}), "
                          rf"(?:[a-z]+ly )?(?P<cue>{_VERBS})\b")
 # A sentence that opens with its speaker: "[PLACE, date —] A group of clan elders in the south said ...".
@@ -99,8 +102,8 @@ def find_holders(text: str) -> list[Holder]:
 
         for m in _APPOSITIVE.finditer(text, lo, hi):
             who = _clean(m.group("who"))
-            if who.lower() in _NOT_ACTORS or len(who) < 2 or _ATTRIBUTING.search(m.group("apposition")) \
-                    or _PATTERNS[1].match(text, m.start("cue")):  # "... which Reed said ...", "said the ministry"
+            if who.lower() in _NOT_ACTORS or len(who) < 2 or _ATTRIBUTING_CLAUSE.match(m.group("apposition")) \
+                    or _SPEAKER_AFTER.match(text, m.start("cue")):  # "which Reed said ...", "said the ministry"
                 continue
             if add(who, m.start("who") + m.group("who").find(who), m.group("cue")):
                 taken.append(m.span("apposition"))

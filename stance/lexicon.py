@@ -212,9 +212,9 @@ _UNDOING = (r"withdraw|lift(?! a finger)|ease|end(?! up)|stop|leave|pull (?:out|
             r"disengage|retreat|relax|reduce|scale (?:back|down)|recall|hand over|ignore")
 _MODAL = (r"should|must|ought to|needs? to|ha(?:s|ve) to|(?:it is )?time to|let us|let's|"
           r"urge \w+ to|call on \w+ to")
-_ADVERB = r"(?:\w+ly|also|now|still|therefore|then|instead|finally|again|even|just|at once|not only)"
+_ADVERB = r"(?:not (?:only|just|merely|simply)|\w+ly|also|now|still|therefore|then|instead|finally|again|even|just|at once)"
 # Both match lower-cased text: twice as fast as IGNORECASE (only counts are kept, so no offsets to keep).
-_DIRECTIVE = re.compile(rf"(?<!\w)(?:{_MODAL})(?:(n't)|\s+(not|never|no longer)(?!\s+only\b))?\s+(?:{_ADVERB}\s+)?"
+_DIRECTIVE = re.compile(rf"(?<!\w)(?:{_MODAL})(?:(n't)|\s+(not|never|no longer)(?!\s+(?:only|just|merely|simply)\b))?\s+(?:{_ADVERB}\s+)?"
                         rf"(?:({_ACTING})|{_UNDOING})\b")
 _OBJECTS = r"the|a|an|our|their|them|this|these|those|more|all|every|now|peacekeepers|troops|sanctions|weapons|arms|aid"
 # These and _JUDGED are tried only where a sentence starts (one scan finds the starts for all three).
@@ -222,8 +222,9 @@ _SENTENCE_START = re.compile(r"[.!?;]\s+")
 _IMPERATIVE = re.compile(rf"(?:({_ACTING})|{_UNDOING})\s+(?:{_OBJECTS})\b")
 _NEGATED_IMPERATIVE = re.compile(rf"(?:do not|don't|never)\s+(?:({_ACTING})|{_UNDOING})\b")
 # The object can turn a call around: "support the withdrawal" asks for less, "stop the genocide" for more.
-_UNDO_OBJECT = re.compile(r"\s+(?:(?:the|a|an|its|their|our|any|this|further)\s+)?(?:[\w-]+\s+)?"
+_UNDO_OBJECT = re.compile(r"\s+(?:(?:the|a|an|its|their|our|any|this|further)\s+)?(?:[\w.'-]+\s+){0,2}"
                           r"(?:withdrawal|pull-?out|drawdown|retreat|exit|lifting|easing)\b")
+_STOPPING = frozenset("stop halt end cut reduce".split())  # of the undoing verbs, those a harm object turns
 _HARM_OBJECT = re.compile(r"\s+(?:(?:the|a|an|its|their|this|any|further)\s+)?(?:[\w-]+\s+)?"
                           r"(?:genocide|killings?|slaughter|massacres?|atrocities|ethnic cleansing|invasion|aggression|"
                           r"bloodshed|famine|advance|offensive|siege|shelling|war crimes|withdrawal|retreat)\b")
@@ -238,11 +239,12 @@ _JUDGED = re.compile(
     r"interven(?:ing|tion)|military (?:intervention|action)|sending|arming|striking|bombing|deploying|imposing|"
     r"invading|invasion|(?:the )?use of force|air ?strikes|(?:a )?no-fly zone|sanctions|troops|ground troops)\b"
     r"[^.!?;]{0,80}?\b(?:would|will|is|was|are|were|has been|have been|seems?)\s+"
-    r"((?:not|never|no|hardly|rarely|neither|nor)\s+(?!only\b))?(?:be\s+)?(?:(?:a|an|the)\s+)?"
+    r"((?:not|never|no(?!\s+(?:doubt|less|more)\b)|hardly|rarely|neither|nor)\s+(?!only\b))?(?:be\s+)?(?:(?:a|an|the)\s+)?"
     r"(?:not only\s+|(?!(?:not|no|never)\b)\w+\s+)?"
-    r"(?:(mistake|error|disaster|folly|blunder|catastroph\w*|wrong|reckless|dangerous|unwise|counterproductive|"
-    r"futile|illegal|doomed|waste)|right(?=\s+(?:thing|choice|call|course|decision|move|policy|response)\b|\s*[.,;:!]|$)|"
-    r"necessary|essential|justified|vital|wise|overdue|imperative|worth|only way|duty|legitimate)\b(?!\s+to\s)")
+    r"(?:(mistake|error|disaster|folly|blunder|catastroph\w*|wrong(?!\s+to\s)|reckless|dangerous|unwise|"
+    r"counterproductive|futile|illegal|doomed|waste)|"
+    r"right(?=\s+(?:thing|choice|call|course|decision|move|policy|response)\b|\s*[.,;:!]|$)|"
+    r"necessary|essential|justified|vital|wise|overdue|imperative|worth|only way|duty|legitimate)\b")
 
 
 def directives(text: str) -> tuple[int, int]:
@@ -252,7 +254,10 @@ def directives(text: str) -> tuple[int, int]:
 
     def count(m, act: bool, negated: bool) -> None:
         nonlocal acting, undoing
-        turned = (_UNDO_OBJECT if act else _HARM_OBJECT).match(text, m.end())
+        if act:
+            turned = _UNDO_OBJECT.match(text, m.end())
+        else:
+            turned = bool(_STOPPING.intersection(m.group(0).split())) and _HARM_OBJECT.match(text, m.end())
         if act ^ negated ^ bool(turned):  # a negator, or an object like "the withdrawal", turns it
             acting += 1
         else:

@@ -103,7 +103,7 @@ def _polarity(text: str, cues: tuple[list, list[int], list, list[int]], at: int,
     return polarity, words
 
 
-_RELATIVE = re.compile(r"\b(?:that|which|who)\b", re.IGNORECASE)  # "we oppose sanctions that should ...": not the subject
+_RELATIVE = re.compile(r"that|which|who", re.IGNORECASE)  # "we oppose sanctions that should ...": not the subject
 
 
 def _passive_subjects(text: str, own: list, mentions: list) -> dict[int, tuple[str, str]]:
@@ -116,7 +116,7 @@ def _passive_subjects(text: str, own: list, mentions: list) -> dict[int, tuple[s
         k = bisect_right(ends, (start, start)) - 1
         between = text[ends[k][0]:start] if k >= 0 else ""
         if k >= 0 and len(between) <= 40 and _UNDO.match(text, start) and not _CLAUSE.search(between) \
-                and not _RELATIVE.search(between) and not any(mark in between for mark in ".!?"):
+                and not _RELATIVE.fullmatch(between.strip()) and not any(mark in between for mark in ".!?"):
             subjects[ends[k][1]] = (_POLARITY[category], words)
     return subjects
 

@@ -48,6 +48,7 @@ def test_common_news_openers_and_roles(text, holder):
     ("Sen. John Reed, a Democrat, said troops should stay.", "Sen. John Reed"),
     ("Maria Lopez, the foreign minister, warned that strikes would backfire.", "Maria Lopez"),
     ("Jonas Berg, who chairs the committee, said the mission must end.", "Jonas Berg"),
+    ("President Duterte, who has often criticised the alliance, told reporters the troops must leave.", "President Duterte"),
     ('"We cannot pay," one elder, a retired schoolteacher, said.', "one elder"),
 ])
 def test_an_apposition_describes_the_holder_and_is_not_one(text, holder):
@@ -56,3 +57,4 @@ def test_an_apposition_describes_the_holder_and_is_not_one(text, holder):
 
 def test_an_apposition_that_attributes_is_a_clause_not_a_description():
     assert [h.holder for h in find_holders("The bill, which Reed said he opposed, demanded a withdrawal.")][0] == "Reed"
+    assert main_holder("Sen. John Reed, a Democrat, said Tuesday that troops should stay.") == "Sen. John Reed"

@@ -88,6 +88,10 @@ def test_a_judged_course_of_action_counts_by_what_is_judged_and_how():
     # phrasal verbs and judgements of another verb are no calls
     ("We must pull out all the stops. The arms should end up with the army. We must strike a deal.", (0, 0)),
     ("Troops would be wrong to withdraw. Troops are right at the border.", (0, 0)),
+    ("Sanctions are the only way to stop Moscow.", (1, 0)),  # only right/wrong judge a following verb
+    ("We must not ignore the genocide. We must avoid another invasion.", (1, 1)),  # only stopping turns on harm
+    ("We should not just send troops. Intervention is no doubt necessary.", (1, 0)),
+    ("We should support the U.S. withdrawal.", (0, 1)),
 ])
 def test_calls_with_particles_objects_contractions_and_negators(text, calls):
     assert lexicon.directives(text) == calls

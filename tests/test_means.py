@@ -31,6 +31,7 @@ def test_limited_support_is_split_by_means():
     ("Sanctions should not be lifted until Moscow withdraws.", "sanctions", "support"),
     ("The embargo on Tarhun must never be eased, whatever they refuse.", "sanctions", "support"),
     ("We oppose sanctions that should never be lifted.", "sanctions", "oppose"),  # a relative clause: not its subject
+    ("Sanctions that were imposed in 2014 should not be lifted until Moscow withdraws.", "sanctions", "support"),
 ])
 def test_passive_undoing_plain_backing_and_not_only(text, means, stance):
     assert stances(text)[means] == stance
