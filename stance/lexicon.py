@@ -202,7 +202,7 @@ def find_means(text: str) -> dict[str, list[tuple[int, int, str]]]:
 _ACTING = (r"arm|send|strike(?! an? (?:\w+ )?(?:deal|bargain|balance))|bomb|drop (?:bombs|aid|supplies)|join|deploy|"
            r"impose|fund|finance|train|tighten|intervene|enforce|back(?! down| off| away)|help|support|sanction|"
            r"supply|provide|give(?! up| in| way)|keep(?! out| away| quiet| silent| calm| clear)|"
-           r"stay(?! out| away| neutral| quiet| silent| clear)|extend|expand|increase|step (?:in|up)|scale up|act|"
+           r"stay(?=\s*[.,;:!?]|\s*$|\s+(?:in|on|until|longer|put|and|beyond|there|the course)\b)|extend|expand|increase|step (?:in|up)|scale up|act|"
            r"stand (?:with|by|up)|protect|defend|punish|target|hit|commit|sustain|maintain|do more|go in|rescue|"
            r"topple|establish|declare|set up|station|reinforce|escalate|authori[sz]e|approve|pledge|deliver|"
            r"lift a finger")

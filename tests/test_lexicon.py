@@ -92,6 +92,7 @@ def test_a_judged_course_of_action_counts_by_what_is_judged_and_how():
     ("We must not ignore the genocide. We must avoid another invasion.", (1, 1)),  # only stopping turns on harm
     ("We should not just send troops. Intervention is no doubt necessary.", (1, 0)),
     ("We should support the U.S. withdrawal.", (0, 1)),
+    ("Troops should stay in Kabul. Any help must stay strictly non-combat.", (1, 0)),  # a limit, not a call
 ])
 def test_calls_with_particles_objects_contractions_and_negators(text, calls):
     assert lexicon.directives(text) == calls
