@@ -214,11 +214,12 @@ _MODAL = (r"should|must|ought to|needs? to|ha(?:s|ve) to|(?:it is )?time to|let 
           r"urge \w+ to|call on \w+ to")
 _ADVERB = r"(?:not (?:only|just|merely|simply)|\w+ly|also|now|still|therefore|then|instead|finally|again|even|just|at once)"
 # Both match lower-cased text: twice as fast as IGNORECASE (only counts are kept, so no offsets to keep).
-_DIRECTIVE = re.compile(rf"(?<!\w)(?:{_MODAL})(?:(n't)|\s+(not|never|no longer)(?!\s+(?:only|just|merely|simply)\b))?\s+(?:{_ADVERB}\s+)?"
+# A negator just before the modal negates the call too: "we don't need to send", "now is not the time to".
+_DIRECTIVE = re.compile(rf"(?<!\w)((?:do not|don't|does not|doesn't|did not|didn't|not the|no)\s+)?(?:{_MODAL})(?:(n't)|\s+(not|never|no longer)(?!\s+(?:only|just|merely|simply)\b))?\s+(?:{_ADVERB}\s+)?"
                         rf"(?:({_ACTING})|{_UNDOING})\b")
 _OBJECTS = r"the|a|an|our|their|them|this|these|those|more|all|every|now|peacekeepers|troops|sanctions|weapons|arms|aid"
 # These and _JUDGED are tried only where a sentence starts (one scan finds the starts for all three).
-_SENTENCE_START = re.compile(r"[.!?;]\s+")
+_SENTENCE_START = re.compile(r"(?:^|[.!?;:]\s|\n)[\s\"'\u201c\u2018(]*")
 _IMPERATIVE = re.compile(rf"(?:({_ACTING})|{_UNDOING})\s+(?:{_OBJECTS})\b")
 _NEGATED_IMPERATIVE = re.compile(rf"(?:do not|don't|never)\s+(?:({_ACTING})|{_UNDOING})\b")
 # The object can turn a call around: "support the withdrawal" asks for less, "stop the genocide" for more.
@@ -264,8 +265,8 @@ def directives(text: str) -> tuple[int, int]:
             undoing += 1
 
     for m in _DIRECTIVE.finditer(text):
-        count(m, bool(m.group(3)), bool(m.group(1) or m.group(2)))
-    starts = [(0, False)] + [(m.end(), text[m.start()] == ";") for m in _SENTENCE_START.finditer(text)]
+        count(m, bool(m.group(4)), bool(m.group(1)) ^ bool(m.group(2) or m.group(3)))
+    starts = [(m.end(), text[m.start():m.start() + 1] == ";") for m in _SENTENCE_START.finditer(text)]
     for at, after_semicolon in starts:
         if not after_semicolon:  # an imperative opens a sentence, not a clause
             if m := _IMPERATIVE.match(text, at):

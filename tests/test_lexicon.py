@@ -93,6 +93,8 @@ def test_a_judged_course_of_action_counts_by_what_is_judged_and_how():
     ("We should not just send troops. Intervention is no doubt necessary.", (1, 0)),
     ("We should support the U.S. withdrawal.", (0, 1)),
     ("Troops should stay in Kabul. Any help must stay strictly non-combat.", (1, 0)),  # a limit, not a call
+    ("We don't need to send troops. Now is not the time to arm them.", (0, 2)),  # a negator before the modal
+    ('He said: "Send the troops." Headline\nArm the rebels', (2, 0)),  # sentences after quotes and line breaks
 ])
 def test_calls_with_particles_objects_contractions_and_negators(text, calls):
     assert lexicon.directives(text) == calls
