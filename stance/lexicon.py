@@ -202,7 +202,8 @@ def find_means(text: str) -> dict[str, list[tuple[int, int, str]]]:
 _ACTING = (r"arm|send|strike(?! an? (?:\w+ )?(?:deal|bargain|balance))|bomb|drop (?:bombs|aid|supplies)|join|deploy|"
            r"impose|fund|finance|train|tighten|intervene|enforce|back(?! down| off| away)|help|support|sanction|"
            r"supply|provide|give(?! up| in| way)|keep(?! out| away| quiet| silent| calm| clear)|"
-           r"stay(?=\s*[.,;:!?]|\s*$|\s+(?:in|on|until|longer|put|and|beyond|there|the course)\b)|extend|expand|increase|step (?:in|up)|scale up|act|"
+           r"stay(?=\s*[.,;:!?]|\s*$|\s+(?:in|on|until|longer|put|and|beyond|there|the course)\b)|"
+           r"extend|expand|increase|step (?:in|up)|scale up|act|"
            r"stand (?:with|by|up)|protect|defend|punish|target|hit|commit|sustain|maintain|do more|go in|rescue|"
            r"topple|establish|declare|set up|station|reinforce|escalate|authori[sz]e|approve|pledge|deliver|"
            r"lift a finger")
@@ -213,9 +214,10 @@ _UNDOING = (r"withdraw|lift(?! a finger)|ease|end(?! up)|stop|leave|pull (?:out|
 _MODAL = (r"should|must|ought to|needs? to|ha(?:s|ve) to|(?:it is )?time to|let us|let's|"
           r"urge \w+ to|call on \w+ to")
 _ADVERB = r"(?:not (?:only|just|merely|simply)|\w+ly|also|now|still|therefore|then|instead|finally|again|even|just|at once)"
-# Both match lower-cased text: twice as fast as IGNORECASE (only counts are kept, so no offsets to keep).
+# All these patterns match lower-cased text: twice as fast as IGNORECASE (only counts are kept, no offsets).
 # A negator just before the modal negates the call too: "we don't need to send", "now is not the time to".
-_DIRECTIVE = re.compile(rf"(?<!\w)((?:do not|don't|does not|doesn't|did not|didn't|not the|no)\s+)?(?:{_MODAL})(?:(n't)|\s+(not|never|no longer)(?!\s+(?:only|just|merely|simply)\b))?\s+(?:{_ADVERB}\s+)?"
+_DIRECTIVE = re.compile(rf"(?<!\w)((?:do not|don't|does not|doesn't|did not|didn't|not the|no)\s+)?(?:{_MODAL})"
+                        rf"(?:(n't)|\s+(not|never|no longer)(?!\s+(?:only|just|merely|simply)\b))?\s+(?:{_ADVERB}\s+)?"
                         rf"(?:({_ACTING})|{_UNDOING})\b")
 _OBJECTS = r"the|a|an|our|their|them|this|these|those|more|all|every|now|peacekeepers|troops|sanctions|weapons|arms|aid"
 # These and _JUDGED are tried only where a sentence starts (one scan finds the starts for all three).
