@@ -261,8 +261,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             for start, name, names in self.__dict__["_parts"]:
                 if name in ("lexicon", "sentiment"):
                     dense.extend(range(start, start + len(names)))
-                    counts.extend(name == "lexicon" and "_minus_" not in n
-                                  for n in names)
+                    counts.extend(name == "lexicon" and "_minus_" not in n for n in names)
             is_dense = np.zeros(self.n_features_, dtype=bool)
             is_dense[dense] = True
             self.__dict__["_dense"] = (np.array(dense, dtype=int), is_dense, np.array(counts, dtype=bool))

@@ -118,10 +118,9 @@ def find_holders(text: str) -> list[Holder]:
                 if who.lower() in _NOT_ACTORS or len(who) < 2:
                     continue
                 add(who, m.start("who") + m.group("who").find(who), m.group("cue"))
-    named = list(found.values())
-    by_end = sorted(named, key=lambda h: h.end)
+    by_end = sorted(found.values(), key=lambda h: h.end)
     ends = [h.end for h in by_end]
-    starts = {h.start for h in named}
+    starts = {h.start for h in by_end}
     for m in _PRONOUN.finditer(text):
         k = bisect_right(ends, m.start())  # the holders that end before the pronoun
         if k and m.start() not in starts:

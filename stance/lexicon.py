@@ -268,9 +268,9 @@ def directives(text: str) -> tuple[int, int]:
 
     for m in _DIRECTIVE.finditer(text):
         count(m, bool(m.group(4)), bool(m.group(1)) ^ bool(m.group(2) or m.group(3)))
-    starts = [(m.end(), text[m.start():m.start() + 1] == ";") for m in _SENTENCE_START.finditer(text)]
-    for at, after_semicolon in starts:
-        if not after_semicolon:  # an imperative opens a sentence, not a clause
+    for start in _SENTENCE_START.finditer(text):
+        at = start.end()
+        if text[start.start():start.start() + 1] != ";":  # an imperative opens a sentence, not a clause
             if m := _IMPERATIVE.match(text, at):
                 count(m, bool(m.group(1)), False)
             elif m := _NEGATED_IMPERATIVE.match(text, at):

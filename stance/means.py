@@ -39,13 +39,14 @@ _BACKING = re.compile(r"\b(?:(?:i|we|you|they|he|she|who)\s+(?:also\s+|still\s+|
                       re.IGNORECASE)
 
 
-def _means_cues(text: str) -> list[tuple[int, int, str, str]]:
+def _means_cues(text: str) -> tuple[list, list]:
+    """(passive calls, plain backings) in `text`, each (start, end, words, cue category)."""
     lower = text.lower()  # most paragraphs have neither: skip the regexes (a third of means_stances' time)
-    undo = [(m.start(), m.end(), m.group(0), "recommend" if m.group(1) else "reject")
-            for m in _UNDO.finditer(text)] if " be " in lower else []
-    if "back" in lower or "support" in lower or "endorse" in lower or "favo" in lower:
-        undo += [(m.start(), m.end(), m.group(0), "recommend") for m in _BACKING.finditer(text)]
-    return undo
+    passive = [(m.start(), m.end(), m.group(0), "recommend" if m.group(1) else "reject")
+               for m in _UNDO.finditer(text)] if " be " in lower else []
+    backing = [(m.start(), m.end(), m.group(0), "recommend") for m in _BACKING.finditer(text)] \
+        if "back" in lower or "support" in lower or "endorse" in lower or "favo" in lower else []
+    return passive, backing
 
 
 @dataclass(frozen=True)
@@ -106,16 +107,16 @@ def _polarity(text: str, cues: tuple[list, list[int], list, list[int]], at: int,
 _RELATIVE = re.compile(r"that|which|who", re.IGNORECASE)  # "we oppose sanctions that should ...": not the subject
 
 
-def _passive_subjects(text: str, own: list, mentions: list) -> dict[int, tuple[str, str]]:
+def _passive_subjects(text: str, passive: list, mentions: list) -> dict[int, tuple[str, str]]:
     """Mentions that are the subject of a passive call right after them ("sanctions on Moscow should not
     be lifted"), by start offset, with that call's polarity: it speaks of them, so it outranks a
     rejection elsewhere in the clause ("... until Moscow withdraws")."""
     ends = sorted((he, hs) for _, _, hs, he, _, _ in mentions)
     subjects = {}
-    for start, _, words, category in own:
+    for start, _, words, category in passive:
         k = bisect_right(ends, (start, start)) - 1
         between = text[ends[k][0]:start] if k >= 0 else ""
-        if k >= 0 and len(between) <= 40 and _UNDO.match(text, start) and not _CLAUSE.search(between) \
+        if k >= 0 and len(between) <= 40 and not _CLAUSE.search(between) \
                 and not _RELATIVE.fullmatch(between.strip()) and not any(mark in between for mark in ".!?"):
             subjects[ends[k][1]] = (_POLARITY[category], words)
     return subjects
@@ -136,11 +137,11 @@ def means_stances(text: str, paragraph_stance: str | None = None,
     if not found and not detected:
         return []
     all_cues = lexicon.find_cues(text)
-    own = _means_cues(text)
-    negated = [(s, e) for s, e, _, cat in own if cat == "recommend" and _UNDO.match(text, s)]  # "should not be lifted"
+    passive, backing = _means_cues(text)
+    negated = [(s, e) for s, e, _, cat in passive if cat == "recommend"]  # "should not be lifted"
     every = sorted([(s, e, w, cat) for cat in _POLARITY for s, e, w in all_cues[cat]
                     if not (cat == "reject" and _NOT_ONLY.match(text, e))  # "should not only ... but also"
-                    and not any(a <= s < b for a, b in negated)] + own)
+                    and not any(a <= s < b for a, b in negated)] + passive + backing)
     rejections = [c for c in every if c[3] == "reject"]
     cues = (every, [c[0] for c in every], rejections, [c[0] for c in rejections])
     votes: dict[str, list[tuple[str, str, int, int, bool]]] = {}  # stance, trigger, start, end, own cue?
@@ -158,12 +159,12 @@ def means_stances(text: str, paragraph_stance: str | None = None,
     named_in: dict[int, list[tuple[int, str]]] = {}  # sentence -> (start, means) of its mentions
     for i, _, hs, _, _, name in mentions:
         named_in.setdefault(i, []).append((hs, name))
-    subjects = _passive_subjects(text, own, mentions)
+    subjects = _passive_subjects(text, passive, mentions)
     for i, _, hs, he, words, name in sorted(mentions):
         s0, e0 = spans[i]
         clauses = clauses_of.get(i) or clauses_of.setdefault(i, _clauses(text, s0, e0))
-        own = next(((a, b) for a, b in clauses if a <= hs < b), (s0, e0))
-        got = subjects.get(hs) or _polarity(text, cues, hs, [own], own[0])
+        clause = next(((a, b) for a, b in clauses if a <= hs < b), (s0, e0))
+        got = subjects.get(hs) or _polarity(text, cues, hs, [clause], clause[0])
         if got is None:  # borrow from the sentence, but not a cue that sits with another means
             free = [(a, b) for a, b in clauses if not any(a <= at < b and other != name for at, other in named_in[i])]
             got = _polarity(text, cues, hs, free, s0)
