@@ -58,3 +58,33 @@ def test_an_apposition_describes_the_holder_and_is_not_one(text, holder):
 def test_an_apposition_that_attributes_is_a_clause_not_a_description():
     assert [h.holder for h in find_holders("The bill, which Reed said he opposed, demanded a withdrawal.")][0] == "Reed"
     assert main_holder("Sen. John Reed, a Democrat, said Tuesday that troops should stay.") == "Sen. John Reed"
+
+
+@pytest.mark.parametrize("text, holder", [
+    ("KAMPALA, Nov. 2011 \u2014 Uganda's defence ministry welcomed the advisers on Tuesday.", "Uganda's defence ministry"),
+    ("BRUSSELS, 14 January 2011 - The European Union on Friday widened its sanctions, an EU spokeswoman said.",
+     "an EU spokeswoman"),
+    ("SINJAR, Iraq, Nov. 13, 2015 \u2014 A Peshmerga commander said the town had fallen.", "A Peshmerga commander"),
+    ("ROME, July 15, 1993 \u2014 Italy's defence minister called on Thursday for a halt to the raids.",
+     "Italy's defence minister"),
+    ("The Peace and Security Council welcomes the conclusion of the operation.", "The Peace and Security Council"),
+    ("The Vatican renewed its appeal on Tuesday for the lifting of the embargo.", "The Vatican"),
+])
+def test_datelines_and_official_acts_open_a_news_paragraph(text, holder):
+    assert main_holder(text) == holder
+
+
+def test_an_official_act_later_in_a_paragraph_is_history_not_a_holder():
+    text = ("Few interventions stood on firmer legal ground. The prime minister requested assistance in writing. "
+            "We should remember that.")
+    assert main_holder(text) == "author"
+    assert main_holder("The prime minister requested assistance in writing.") == "The prime minister"
+
+
+@pytest.mark.parametrize("text, holders", [
+    ("Troops entered Mosul, the country's second city, said the ministry.", ["the ministry"]),
+    ("The army shelled Aleppo, a rebel stronghold, activists said.", ["activists"]),
+    ("Aid stopped last week, Western diplomats told reporters.", ["Western diplomats"]),
+])
+def test_a_speaker_after_a_clause(text, holders):
+    assert [h.holder for h in find_holders(text)] == holders
