@@ -206,17 +206,20 @@ _ACTING = (r"arm|send|strike(?! an? (?:\w+ )?(?:deal|bargain|balance))|bomb|drop
            r"extend|expand|increase|step (?:in|up)|scale up|act|"
            r"stand (?:with|by|up)|protect|defend|punish|target|hit|commit|sustain|maintain|do more|go in|rescue|"
            r"topple|establish|declare|set up|station|reinforce|escalate|authori[sz]e|approve|pledge|deliver|"
-           r"lift a finger")
+           r"launch|mount|carry out|lift a finger")
 _UNDOING = (r"withdraw|lift(?! a finger)|ease|end(?! up)|stop|leave|pull (?:out|back)(?! all the stops)|stay out|"
             r"stay away|stay neutral|keep out|cut(?! off)|scrap|abandon|drop|wind down|step back|stand aside|"
             r"back down|give (?:up|in|way)|bring \w+(?: \w+)? home|come home|halt|suspend|avoid|rethink|reconsider|"
             r"disengage|retreat|relax|reduce|scale (?:back|down)|recall|hand over|ignore")
 _MODAL = (r"should|must|ought to|needs? to|ha(?:s|ve) to|(?:it is )?time to|let us|let's|"
-          r"urge \w+ to|call on \w+ to")
+          r"urge \w+ to|call on \w+ to|obliged to|obligated to|no (?:choice|option|alternative) but to|"
+          r"(?:it is|it's) (?:right|necessary|essential|vital|imperative|urgent) to")
 _ADVERB = r"(?:not (?:only|just|merely|simply)|\w+ly|also|now|still|therefore|then|instead|finally|again|even|just|at once)"
+# "A duty/responsibility to" is left out: in debate texts "the responsibility to protect" names a doctrine
+# both sides argue over, and counting it made the third-party dev set's calibration worse (ECE +0.02).
 # All these patterns match lower-cased text: twice as fast as IGNORECASE (only counts are kept, no offsets).
 # A negator just before the modal negates the call too: "we don't need to send", "now is not the time to".
-_DIRECTIVE = re.compile(rf"(?<!\w)((?:do not|don't|does not|doesn't|did not|didn't|not the|no)\s+)?(?:{_MODAL})"
+_DIRECTIVE = re.compile(rf"(?<!\w)((?:do not|don't|does not|doesn't|did not|didn't|not the|not|no)\s+)?(?:{_MODAL})"
                         rf"(?:(n't)|\s+(not|never|no longer)(?!\s+(?:only|just|merely|simply)\b))?\s+(?:{_ADVERB}\s+)?"
                         rf"(?:({_ACTING})|{_UNDOING})\b")
 _OBJECTS = r"the|a|an|our|their|them|this|these|those|more|all|every|now|peacekeepers|troops|sanctions|weapons|arms|aid"

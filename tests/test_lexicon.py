@@ -95,6 +95,9 @@ def test_a_judged_course_of_action_counts_by_what_is_judged_and_how():
     ("Troops should stay in Kabul. Any help must stay strictly non-combat.", (1, 0)),  # a limit, not a call
     ("We don't need to send troops. Now is not the time to arm them.", (0, 2)),  # a negator before the modal
     ('He said: "Send the troops." Headline\nArm the rebels', (2, 0)),  # sentences after quotes and line breaks
+    ("We must launch air strikes. It is not time to withdraw.", (2, 0)),
+    ("There is no choice but to intervene. We are not obliged to send troops.", (1, 1)),
+    ("It is necessary to impose sanctions. It is vital to end the mission.", (1, 1)),
 ])
 def test_calls_with_particles_objects_contractions_and_negators(text, calls):
     assert lexicon.directives(text) == calls
