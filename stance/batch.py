@@ -17,7 +17,7 @@ import re
 import sys
 from numbers import Integral
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Mapping
 
 from .analysis import Analysis, analyze_batch
 from .data import DataError, allow_long_csv_fields, csv_reader, csv_rows
@@ -68,10 +68,11 @@ def analyze_many(items: Iterable, model=None, n_jobs: int = 1, chunk_size: int =
                  text_field: str = "text", errors: str = "raise") -> Iterator[tuple[object, Analysis | str]]:
     """Yield ``(key, Analysis)`` for each text, in input order, streaming chunk by chunk.
 
-    `items` may be strings (key = position, also for a pandas Series), ``(key, text)`` pairs, dicts
-    with `id_field` and `text_field`, or a pandas DataFrame with those columns (key = the id column,
-    else the row's index). With ``errors="keep"`` a bad item yields ``(key, error message)``
-    instead of raising. ``n_jobs`` > 1 labels chunks in joblib worker processes.
+    `items` may be strings (key = position), ``(key, text)`` pairs, a dict of ``{key: text}``, dicts
+    with `id_field` and `text_field`, a pandas Series (key = its index) or a pandas DataFrame with
+    those columns (key = the id column, else the row's index). With ``errors="keep"`` a bad item
+    yields ``(key, error message)`` instead of raising. ``n_jobs`` > 1 labels chunks in joblib
+    worker processes.
     """
     if errors not in ("raise", "keep"):
         raise ValueError("errors must be 'raise' or 'keep'")
@@ -85,6 +86,10 @@ def analyze_many(items: Iterable, model=None, n_jobs: int = 1, chunk_size: int =
                              "name the column of texts with text_field=")
         keys = items[id_field] if id_field in items.columns else items.index
         items = zip(keys.tolist(), items[text_field].tolist())
+    elif hasattr(items, "tolist") and hasattr(items, "index") and not callable(items.index):  # a Series
+        items = zip(items.index.tolist(), items.tolist())
+    elif isinstance(items, Mapping):  # iterating a dict would give its keys
+        items = items.items()
     return _labelled(items, model, n_jobs, chunk_size, id_field, text_field, errors)
 
 
@@ -327,8 +332,10 @@ def run_batch(input_path: str | os.PathLike, output_path: str | os.PathLike, mod
             if isinstance(result, str):
                 err_buf.append({"id": key, "error": result})
                 stats["failed"] += 1
+            elif not (rows := result_rows(key, result)):  # only markup or invisible characters
+                err_buf.append({"id": key, "error": _NO_PARAGRAPHS})
+                stats["failed"] += 1
             else:
-                rows = result_rows(key, result)
                 rows_buf.extend(rows)
                 stats["labelled"] += 1
                 stats["paragraphs"] += len(rows)
@@ -341,6 +348,9 @@ def run_batch(input_path: str | os.PathLike, output_path: str | os.PathLike, mod
         if bar is not None:
             bar.close()
     return stats
+
+
+_NO_PARAGRAPHS = "no paragraph to label: the text holds only markup, spaces or invisible characters"
 
 
 def _split_bad(pairs, err_buf: list, stats: dict):
@@ -379,5 +389,5 @@ def _bag_partition(records, id_field: str, text_field: str) -> list[dict]:
         if isinstance(result, str):
             rows.append({"id": key, "error": result})
         else:
-            rows.extend(result_rows(key, result))
+            rows.extend(result_rows(key, result) or [{"id": key, "error": _NO_PARAGRAPHS}])
     return rows

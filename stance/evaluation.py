@@ -9,6 +9,7 @@ intervals come from a bootstrap over items, so they widen honestly on small test
 from __future__ import annotations
 
 import json
+import warnings
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -21,9 +22,10 @@ NEGATIVE = ("oppose", "against")
 
 
 def f_avg(y_true, y_pred, labels: tuple[str, str] | None = None) -> float | None:
-    """Mean F1 of the support and oppose classes (SemEval-2016's F_avg). None when `labels` is not
-    given and neither class can be told from the labels' names (say 0/1/2, or pro/con): a score of
-    0.0 there would read as a real one."""
+    """Mean F1 of the support and oppose classes (SemEval-2016's F_avg), over those of the two that
+    occur in `y_true` or `y_pred`: a class nobody used has no F1, and counting it as 0 would halve a
+    perfect score. None when neither occurs, or when `labels` is not given and neither class can be
+    told from the labels' names (say 0/1/2, or pro/con): a score of 0.0 there would read as a real one."""
     y_true, y_pred = np.asarray(y_true, dtype=object), np.asarray(y_pred, dtype=object)
     if labels is None:
         present = sorted({str(v) for v in set(y_true) | set(y_pred)})
@@ -33,7 +35,10 @@ def f_avg(y_true, y_pred, labels: tuple[str, str] | None = None) -> float | None
             return None
         labels = (positive or "support", negative or "oppose")
         y_true, y_pred = y_true.astype(str), y_pred.astype(str)
-    return float(np.mean(f1_score(y_true, y_pred, labels=list(labels), average=None, zero_division=0)))
+    used = [label for label in labels if label in set(y_true) | set(y_pred)]
+    if not used:
+        return None
+    return float(np.mean(f1_score(y_true, y_pred, labels=used, average=None, zero_division=0)))
 
 
 def expected_calibration_error(y_true, proba: np.ndarray, classes, bins: int = 10) -> tuple[float, list[dict]]:
@@ -131,19 +136,22 @@ def score(y_true, y_pred, proba: np.ndarray | None = None, classes=None, labels=
         raise ValueError(f"{len(y_true)} gold labels but {len(y_pred)} predictions")
     if not y_true:
         raise ValueError("nothing to evaluate: no labelled items")
-    labels = list(labels or sorted(set(y_true) | set(y_pred), key=_label_order))
-    p, r, f, s = precision_recall_fscore_support(y_true, y_pred, labels=labels, zero_division=0)
-    per_class = {lab: {"precision": round(float(a), 4), "recall": round(float(b), 4), "f1": round(float(c), 4),
-                       "support": int(d)} for lab, a, b, c, d in zip(labels, p, r, f, s)}
     classes = None if classes is None else [str(c) for c in classes]  # compared with the labels, as str
-    ece, rel = (expected_calibration_error(y_true, proba, classes) if proba is not None else (None, []))
-    fav = f_avg(y_true, y_pred)
-    return Report(n=len(y_true), accuracy=round(float(accuracy_score(y_true, y_pred)), 4),
-                  macro_f1=round(float(f1_score(y_true, y_pred, labels=labels, average="macro", zero_division=0)), 4),
-                  macro_f1_ci=tuple(round(x, 4) for x in bootstrap_ci(y_true, y_pred, seed=seed, labels=labels)),
-                  f_avg=None if fav is None else round(fav, 4), per_class=per_class, labels=labels,
-                  confusion=confusion_matrix(y_true, y_pred, labels=labels).tolist(),
-                  ece=None if ece is None else round(ece, 4), reliability=rel)
+    labels = list(labels or sorted(set(y_true) | set(y_pred), key=_label_order))
+    with warnings.catch_warnings():  # one class in the file and in the predictions is a fine, if easy, test
+        warnings.filterwarnings("ignore", "A single label was found", UserWarning)
+        p, r, f, s = precision_recall_fscore_support(y_true, y_pred, labels=labels, zero_division=0)
+        per_class = {lab: {"precision": round(float(a), 4), "recall": round(float(b), 4), "f1": round(float(c), 4),
+                           "support": int(d)} for lab, a, b, c, d in zip(labels, p, r, f, s)}
+        ece, rel = (expected_calibration_error(y_true, proba, classes) if proba is not None else (None, []))
+        fav = f_avg(y_true, y_pred)
+        macro = f1_score(y_true, y_pred, labels=labels, average="macro", zero_division=0)
+        return Report(n=len(y_true), accuracy=round(float(accuracy_score(y_true, y_pred)), 4),
+                      macro_f1=round(float(macro), 4),
+                      macro_f1_ci=tuple(round(x, 4) for x in bootstrap_ci(y_true, y_pred, seed=seed, labels=labels)),
+                      f_avg=None if fav is None else round(fav, 4), per_class=per_class, labels=labels,
+                      confusion=confusion_matrix(y_true, y_pred, labels=labels).tolist(),
+                      ece=None if ece is None else round(ece, 4), reliability=rel)
 
 
 def _label_order(label: str):

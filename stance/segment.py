@@ -186,7 +186,19 @@ def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     all need the sentences of the same paragraph)."""
     if not text.strip():
         return ()
-    return _plain_sentence_spans(text) or tuple(_sentence_tokenizer().span_tokenize(text))
+    return _plain_sentence_spans(text) or _joined_marks(_sentence_tokenizer().span_tokenize(text), text)
+
+
+def _joined_marks(spans, text: str) -> tuple[tuple[int, int], ...]:
+    """Punkt's spans with a run of bare marks joined to the sentence before it: Punkt cuts
+    "Stop the war!!!" into "Stop the war!!" and "!", and VADER scores "!" as a sentence of its own."""
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        if out and not any(c.isalnum() for c in text[start:end]):
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return tuple(out)
 
 
 def _plain_sentence_spans(text: str) -> tuple[tuple[int, int], ...] | None:

@@ -38,6 +38,17 @@ def test_analyze_many_takes_a_dataframe_by_its_columns(small_model):
         analyze_many(frame, model=small_model, text_field="body")
 
 
+def test_analyze_many_keys_a_dict_and_a_series_by_their_keys(small_model):
+    texts = {"art1": "The alliance should send troops.", "art2": "Troops must come home."}
+    got = list(analyze_many(texts, model=small_model))
+    assert [k for k, _ in got] == ["art1", "art2"]
+    assert [a.prose[0].text for _, a in got] == list(texts.values())  # the texts, not the keys
+    pd = pytest.importorskip("pandas")
+    series = list(analyze_many(pd.Series(texts), model=small_model))
+    assert [k for k, _ in series] == ["art1", "art2"]
+    assert [a.to_dict() for _, a in series] == [a.to_dict() for _, a in got]
+
+
 def test_analyze_many_is_lazy(small_model):
     def endless():
         i = 0
@@ -130,14 +141,17 @@ def test_bad_records_named_and_the_rest_labelled(small_model, tmp_path):
                               b'{"id": "latin", "text": "caf\xe9 troops"}\n',
                               json.dumps({"id": "a0", "text": "again"}).encode() + b"\n",
                               json.dumps({"id": "blank", "text": "  \n "}).encode() + b"\n",
+                              json.dumps({"id": "invisible", "text": "\u200b"}).encode() + b"\n",
+                              json.dumps({"id": "markup", "text": "<p></p><p> </p>"}).encode() + b"\n",
                               json.dumps(ARTICLES[1]).encode() + b"\n"]))
     out = tmp_path / "out.jsonl"
     stats = run_batch(src, out, model=small_model, progress=False)
-    assert stats["labelled"] == 2 and stats["failed"] == 3
+    assert stats["labelled"] == 2 and stats["failed"] == 5
     errors = {e["id"]: e["error"] for e in rows_of(tmp_path / "out.jsonl.errors.jsonl")}
     assert "line 2: not UTF-8" in errors["line-2"]
     assert "repeats line 1" in errors["line-3"]
     assert "no text" in errors["blank"]
+    assert "no paragraph" in errors["invisible"] and "no paragraph" in errors["markup"]  # reported, not lost
 
 
 def test_csv_without_the_text_column_stops_at_once(small_model, tmp_path):
@@ -196,9 +210,11 @@ def test_dask_local_cluster(tmp_path):
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
             distributed.Client(cluster):
-        bag = db.from_sequence(ARTICLES[:4] + [{"id": "bad", "text": None}], npartitions=2)
+        bag = db.from_sequence(ARTICLES[:4] + [{"id": "bad", "text": None}, {"id": "empty", "text": ""}],
+                               npartitions=2)
         rows = analyze_bag(bag).compute()
-    assert {r["id"] for r in rows} == {"a0", "a1", "a2", "a3", "bad"}
+    assert {r["id"] for r in rows} == {"a0", "a1", "a2", "a3", "bad", "empty"}
+    assert "error" in next(r for r in rows if r["id"] == "empty")
     assert sum(1 for r in rows if r["id"] == "a0") == 3
     assert "error" in next(r for r in rows if r["id"] == "bad")
 

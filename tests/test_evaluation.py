@@ -18,6 +18,12 @@ def test_f_avg_by_hand():
     assert f_avg([sem[g] for g in GOLD], [sem[p] for p in PRED]) == pytest.approx(0.65)
 
 
+def test_f_avg_averages_only_the_polar_classes_in_use():
+    assert f_avg(["support", "support", "neutral"], ["support", "support", "neutral"]) == 1.0  # not 0.5
+    assert f_avg(["support", "neutral"], ["oppose", "neutral"]) == 0.0  # both used, both wrong
+    assert f_avg(["neutral"], ["neutral"]) is None
+
+
 def test_f_avg_finds_its_classes_in_any_case_or_says_it_cannot():
     assert f_avg(["Favor", "Against", "None"], ["Favor", "Against", "Against"]) == pytest.approx((1 + 2 / 3) / 2)
     assert f_avg([0, 1, 2], [0, 1, 1]) is None
@@ -134,3 +140,12 @@ def test_learning_curve_and_plots(tiny, tmp_path):
     for fn, arg in ((plot_confusion, report), (plot_reliability, report), (plot_learning_curve, curve)):
         out = fn(arg, str(tmp_path / f"{fn.__name__}.png"))
         assert open(out, "rb").read(4) == b"\x89PNG"
+
+
+def test_a_file_of_one_class_scores_without_sklearn_warnings():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        report = score(["support", "support"], ["support", "support"])
+    assert report.macro_f1 == 1.0 and report.f_avg == 1.0 and report.confusion == [[2]]

@@ -193,3 +193,10 @@ def test_plain_sentence_spans_take_plain_text_and_leave_odd_spaces_to_punkt():
     for text in ["Go now.\xa0Stop. Wait.", "We left.\u2009Then.\u2009They came.", "We left.\x1cThey came."]:
         assert _plain_sentence_spans(text) is None
         assert sentence_spans(text) == _punkt(text)
+
+
+def test_a_run_of_marks_stays_with_its_sentence():
+    assert split_sentences("This is terrible!!!") == ["This is terrible!!!"]
+    assert split_sentences("Stop the war!!! Bring them home?!?") == ["Stop the war!!!", "Bring them home?!?"]
+    assert _punkt("Really?!?") == ((0, 8), (8, 9))  # what Punkt alone does
+    assert sentence_spans("Wait... what?! Really?!?") == ((0, 7), (8, 14), (15, 24))
