@@ -44,7 +44,11 @@ def _chunks(items: Iterable, size: int) -> Iterator[list]:
 
 def _key_text(item, position: int, id_field: str, text_field: str):
     if isinstance(item, dict):
-        return item.get(id_field, position), item.get(text_field)
+        key = item.get(id_field, position)
+        if text_field not in item:
+            return key, BadRecord(f"no {text_field!r} field (fields: {', '.join(map(str, item))}); "
+                                  "name the field of texts with text_field= (--text-column)")
+        return key, item[text_field]
     if isinstance(item, tuple) and len(item) == 2:
         return item
     return position, item
@@ -52,6 +56,8 @@ def _key_text(item, position: int, id_field: str, text_field: str):
 
 def _label_chunk(chunk: list, model) -> list:
     """(key, Analysis or error message) for each item; one bad text does not sink the chunk."""
+    if any(isinstance(t, BadRecord) for _, t in chunk):
+        return [(k, str(t)) if isinstance(t, BadRecord) else _label_chunk([(k, t)], model)[0] for k, t in chunk]
     try:
         return list(zip([k for k, _ in chunk], analyze_batch([t for _, t in chunk], model=model)))
     except (TypeError, ValueError):
@@ -203,7 +209,10 @@ def _record_pair(rec, n: int, path: Path, id_field: str, text_field: str, seen: 
     first = seen.setdefault(str(key), n)
     if first != n:
         return f"line-{n}", BadRecord(f"{path}, line {n}: id {key!r} repeats line {first}; ids must be unique")
-    text = rec.get(text_field)
+    if text_field not in rec:
+        return key, BadRecord(f"{path}, line {n}: no {text_field!r} field (fields: {', '.join(map(str, rec))}); "
+                              "choose another with --text-column")
+    text = rec[text_field]
     if not isinstance(text, str):
         return key, BadRecord(f"{path}, line {n}: {text_field!r} is {type(text).__name__}, expected text")
     return key, _checked_text(text, f"{path}, line {n}")
@@ -300,6 +309,8 @@ def run_batch(input_path: str | os.PathLike, output_path: str | os.PathLike, mod
     _check_sizes(chunk_size, n_jobs)
     output = Path(output_path)
     errors = Path(errors_path) if errors_path else output.with_name(output.name + ".errors.jsonl")
+    for folder in {output.parent, errors.parent}:  # as `stance train --out` does, before any work is done
+        folder.mkdir(parents=True, exist_ok=True)
     source = Path(input_path).resolve()
     if output.resolve() == source:
         raise DataError(f"{output}: the output is the input; give another path")

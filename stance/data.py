@@ -98,6 +98,10 @@ def read_records(path: str | os.PathLike) -> Iterator[tuple[int, dict]]:
                 for n, record in csv_rows(reader, path):
                     if None in record:
                         raise DataError(f"{path}, line {n}: more fields than the header has")
+                    short = [name for name, value in record.items() if value is None]
+                    if short:  # csv fills a short row with None
+                        raise DataError(f"{path}, line {n}: {len(record) - len(short)} fields, the header has "
+                                        f"{len(record)} (no {short[0]!r})")
                     yield n, record
     except UnicodeDecodeError:
         raise DataError(f"{path}, line {_first_bad_line(path)}: not UTF-8 text") from None
@@ -128,7 +132,9 @@ def read_labelled(path: str | os.PathLike, text: str = "text", label: str = "sta
                 raise DataError(f"{path}, line {n}: missing column {col!r} (columns: {', '.join(map(str, rec))}); "
                                 f"choose others with --text-column/--label-column")
         body, raw = rec[text], rec[label]
-        if not isinstance(body, str) or not body.strip():
+        if not isinstance(body, str):
+            raise DataError(f"{path}, line {n}: {text!r} is {type(body).__name__}, expected text")
+        if not body.strip():
             raise DataError(f"{path}, line {n}: empty {text!r}")
         if raw is None or not str(raw).strip():  # not "None", which would read as SemEval's NONE
             raise DataError(f"{path}, line {n}: no label in {label!r}")
@@ -136,7 +142,8 @@ def read_labelled(path: str | os.PathLike, text: str = "text", label: str = "sta
         stance = raw if keep_unknown else mapping.get(raw.lower())
         if not stance:
             raise DataError(f"{path}, line {n}: unknown label {raw!r} in {label!r} "
-                            f"(expected one of: {', '.join(sorted(set(mapping)))})")
+                            f"(expected one of: {', '.join(sorted(set(mapping)))}; "
+                            "to keep your own labels as they are, use --any-labels or keep_unknown=True)")
         rid = rec.get("id")
         if not isinstance(rid, (str, int, float, type(None))):
             raise DataError(f"{path}, line {n}: 'id' must be a string or a number, got {type(rid).__name__}")
@@ -260,8 +267,9 @@ def validate_claims(path: str | os.PathLike, max_words: int = 25) -> list[str]:
     except DataError as exc:
         return [str(exc)]
     for n, r in records:
-        _check_record(n, f"{path}, line {n}", r, ("id", "text", "stance", "crisis"), seen, texts, 3, max_words,
-                      problems)
+        shortest = 1 if r.get("stance") == "neutral" else 3  # a fragment ("war", "Yes.") takes no side
+        _check_record(n, f"{path}, line {n}", r, ("id", "text", "stance", "crisis"), seen, texts, shortest,
+                      max_words, problems)
     return problems
 
 

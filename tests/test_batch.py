@@ -49,6 +49,16 @@ def test_analyze_many_keys_a_dict_and_a_series_by_their_keys(small_model):
     assert [a.to_dict() for _, a in series] == [a.to_dict() for _, a in got]
 
 
+def test_a_record_without_the_text_field_says_which_fields_it_has(small_model, tmp_path):
+    kept = list(analyze_many([{"id": "x", "body": "Send troops."}, ARTICLES[0]], model=small_model, errors="keep"))
+    assert "no 'text' field (fields: id, body)" in kept[0][1] and len(kept[1][1].prose) == 2
+    src = write_jsonl(tmp_path / "in.jsonl", [{"id": "x", "body": "Send troops."}])
+    stats = run_batch(src, tmp_path / "new" / "folder" / "out.jsonl", model=small_model, progress=False)
+    assert stats["failed"] == 1  # and the output's folder was made, as `stance train --out` does
+    errors = rows_of(tmp_path / "new" / "folder" / "out.jsonl.errors.jsonl")
+    assert "line 1: no 'text' field (fields: id, body); choose another with --text-column" in errors[0]["error"]
+
+
 def test_analyze_many_is_lazy(small_model):
     def endless():
         i = 0
@@ -246,11 +256,21 @@ def test_foreign_output_and_errors_onto_output_refused(small_model, tmp_path):
     assert [r["id"] for r in rows_of(out)] == ["a0"] * 3
 
 
-def test_a_failed_errors_write_does_not_repeat_rows(small_model, tmp_path):
+def test_a_failed_errors_write_does_not_repeat_rows(small_model, tmp_path, monkeypatch):
+    import stance.batch
+
     src = write_jsonl(tmp_path / "in.jsonl", ARTICLES[:2] + [{"id": "bad", "text": 5}])
     out = tmp_path / "out.jsonl"
+    append = stance.batch._append
+
+    def disk_full_for_errors(path, text):
+        if path.name.endswith(".errors.jsonl"):
+            raise OSError(28, "No space left on device")
+        append(path, text)
+
+    monkeypatch.setattr(stance.batch, "_append", disk_full_for_errors)
     with pytest.raises(OSError):
-        run_batch(src, out, model=small_model, errors_path=tmp_path / "no" / "such" / "dir.jsonl", progress=False)
+        run_batch(src, out, model=small_model, progress=False)
     assert [r["id"] for r in rows_of(out)] == ["a0"] * 3 + ["a1"] * 3
 
 

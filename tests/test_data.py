@@ -24,7 +24,9 @@ def test_csv_and_jsonl(tmp_path):
     ("text,stance\nx,support\n  ,oppose\n", "line 3: empty 'text'"),
     ("text,stance\nx,maybe\n", "line 2: unknown label 'maybe'"),
     ("id,text,stance\n1,x,support\n1,y,oppose\n", "line 3: duplicated id '1' (first on line 2)"),
-    ("text,stance\nx,support\ny\n", "line 3: no label in 'stance'"),  # not "None", read as SemEval's NONE
+    ("text,stance\nx,support\ny\n", "line 3: 1 fields, the header has 2 (no 'stance')"),  # a short row
+    ("text,stance\nx,support\ny,\n", "line 3: no label in 'stance'"),  # not "None", read as SemEval's NONE
+    ("text,stance\nx,yes\n", "unknown label 'yes'.*use --any-labels"),
     ("", "empty"),
     ("text,stance\n\nfirst text,support\n\nsecond text,maybe\n", "line 5: unknown label 'maybe'"),  # blanks counted
     ('text,stance\n"two\nlines",support\n\n"three\r\nlines\nhere",maybe\n', "line 5: unknown label 'maybe'"),
@@ -36,6 +38,12 @@ def test_errors_name_file_and_line(tmp_path, content, message):
     with pytest.raises(DataError, match=message.replace("(", r"\(").replace(")", r"\)")) as err:
         read_labelled(path)
     assert "bad.csv" in str(err.value)
+
+
+def test_a_text_that_is_not_a_string_is_named_as_such(tmp_path):
+    path = write(tmp_path / "bad.jsonl", '{"text": "fine", "stance": "support"}\n{"text": 123, "stance": "oppose"}\n')
+    with pytest.raises(DataError, match="bad.jsonl, line 2: 'text' is int, expected text"):
+        read_labelled(path)
 
 
 def test_bad_json_and_encoding(tmp_path):
