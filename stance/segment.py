@@ -77,7 +77,35 @@ def split_paragraphs(text: str) -> list[Paragraph]:
     spans = _html_spans(shown) if _looks_like_html(shown) else _plain_spans(text)
     spans = [(start, end, clean) for start, end, clean in spans if _INVISIBLE.sub("", clean).strip()]
     kinds = [_kind(clean, first=i == 0) for i, (_, _, clean) in enumerate(spans)] if len(spans) > 1 else [PROSE]
-    return [Paragraph(start, end, clean, kind) for (start, end, clean), kind in zip(spans, kinds)]
+    out = []
+    for (start, end, clean), kind in zip(spans, kinds):
+        if kind == PROSE and clean == text[start:end] and len(clean.split()) > LONGEST:
+            out += [Paragraph(start + a, start + b, clean[a:b], PROSE) for a, b in _pieces(clean)]
+        else:
+            out.append(Paragraph(start, end, clean, kind))
+    return out
+
+
+#: Words in the longest paragraph kept whole. A longer block of plain text (an article pasted or
+#: extracted from a PDF without blank lines) is cut at sentence ends into pieces of similar length:
+#: the model learned from paragraphs of 25-200 words, and its counts of cues grow with length.
+LONGEST = 250
+
+
+def _pieces(paragraph: str) -> list[tuple[int, int]]:
+    """(start, end) of about equal runs of whole sentences, none over LONGEST words unless one
+    sentence is."""
+    sentences = sentence_spans(paragraph)
+    words = [len(paragraph[a:b].split()) for a, b in sentences]
+    target = sum(words) / -(-sum(words) // (LONGEST * 3 // 5))  # pieces of 150 words or fewer, evened out
+    pieces, first, count = [], 0, 0
+    for i, n in enumerate(words):
+        if count and (count + n > LONGEST or count + n / 2 > target):
+            pieces.append((sentences[first][0], sentences[i - 1][1]))
+            first, count = i, 0
+        count += n
+    pieces.append((sentences[first][0], sentences[-1][1]))
+    return pieces
 
 
 def _looks_like_html(text: str) -> bool:

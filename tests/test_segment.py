@@ -200,3 +200,16 @@ def test_a_run_of_marks_stays_with_its_sentence():
     assert split_sentences("Stop the war!!! Bring them home?!?") == ["Stop the war!!!", "Bring them home?!?"]
     assert _punkt("Really?!?") == ((0, 8), (8, 9))  # what Punkt alone does
     assert sentence_spans("Wait... what?! Really?!?") == ((0, 7), (8, 14), (15, 24))
+
+
+def test_a_long_block_of_plain_text_is_cut_at_sentence_ends():
+    sentence = "Sending more troops would only deepen a war nobody can win, and the bill would fall on us. "
+    text = "A title\n\n" + sentence * 30 + "\n\nA short closing paragraph."
+    paragraphs = split_paragraphs(text)
+    prose = [p for p in paragraphs if p.kind == PROSE]
+    assert len(prose) == 5 and prose[-1].text == "A short closing paragraph."
+    assert all(60 <= len(p.text.split()) <= 250 for p in prose[:-1])
+    assert all(p.text == text[p.start:p.end] and p.text.endswith("us.") for p in prose[:-1])
+    assert "".join(p.text for p in prose[:-1]).replace(" ", "") == (sentence * 30).replace(" ", "")
+    one_long_sentence = "word " * 300 + "end."
+    assert [p.text for p in split_paragraphs(one_long_sentence)] == [one_long_sentence]
