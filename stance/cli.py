@@ -50,7 +50,8 @@ def _read_input(name: str) -> tuple[str, str]:
     try:
         return name, data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise Failure(f"{name}: not UTF-8 text (invalid byte at position {exc.start})") from None
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise Failure(f"{name}, line {line}: not UTF-8 text (byte {data[exc.start]:#04x}); save it as UTF-8") from None
 
 
 def _model(args):
@@ -66,6 +67,10 @@ def cmd_analyze(args) -> None:
     from .analysis import analyze_batch
 
     inputs = [_read_input(n) for n in args.files]
+    for name in args.files:
+        if Path(name).suffix.lower() in (".csv", ".tsv", ".jsonl", ".ndjson", ".json"):
+            print(f"stance: {name} is read as one article; to label each of its records, use `stance batch`",
+                  file=sys.stderr)
     for name, text in inputs:
         if not text.strip():
             print(f"stance: {name}: no text to label", file=sys.stderr)

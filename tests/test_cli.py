@@ -55,9 +55,9 @@ def test_analyze_bad_files(capsys, tmp_path):
     code, _, err = run(capsys, "analyze", str(binary))
     assert code == 1 and "binary" in err
     bad = tmp_path / "bad.txt"
-    bad.write_bytes(b"caf\xe9 au lait")
+    bad.write_bytes(b"Fine.\n\ncaf\xe9 au lait")
     code, _, err = run(capsys, "analyze", str(bad))
-    assert code == 1 and "not UTF-8" in err
+    assert code == 1 and "bad.txt, line 3: not UTF-8 text (byte 0xe9)" in err
     code, _, err = run(capsys, "analyze", str(tmp_path))
     assert code == 1 and "folder" in err
 
@@ -178,3 +178,11 @@ def test_csv_of_an_empty_file_still_names_its_columns(capsys, tmp_path):
     code, out, err = run(capsys, "analyze", str(tmp_path / "empty.txt"), "--format", "csv")
     _, full, _ = run(capsys, "analyze", str(EXAMPLE), "--format", "csv")
     assert code == 0 and "no text to label" in err and out.splitlines() == full.splitlines()[:1]
+
+
+def test_a_data_file_given_to_analyze_is_read_but_pointed_to_batch(capsys, tmp_path):
+    data = tmp_path / "labels.csv"
+    data.write_text("text,stance\nSend troops now,support\nBring them home,oppose\n", encoding="utf-8")
+    code, out, err = run(capsys, "analyze", str(data), "--format", "jsonl")
+    assert code == 0 and "use `stance batch`" in err
+    assert all(json.loads(line)["kind"] == "prose" for line in out.splitlines())  # short lines, no other prose

@@ -213,3 +213,10 @@ def test_a_long_block_of_plain_text_is_cut_at_sentence_ends():
     assert "".join(p.text for p in prose[:-1]).replace(" ", "") == (sentence * 30).replace(" ", "")
     one_long_sentence = "word " * 300 + "end."
     assert [p.text for p in split_paragraphs(one_long_sentence)] == [one_long_sentence]
+
+
+def test_short_lines_with_no_other_prose_are_answers_not_headings():
+    answers = split_paragraphs("Send troops\n\nNo more wars\n\nWe should stay out of it")
+    assert [p.kind for p in answers] == [PROSE] * 3
+    article = split_paragraphs("A Title\n\nA Heading\n\nThe council met on Monday and agreed to send aid.")
+    assert [p.kind for p in article] == [TITLE, HEADING, PROSE]
