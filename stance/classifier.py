@@ -284,6 +284,8 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "pipeline_")
         if label is not None and label not in self.classes_:
             raise ValueError(f"unknown label {label!r}; the model knows {list(self.classes_)}")
+        if not isinstance(top, Integral) or isinstance(top, bool) or top < 0:
+            raise ValueError(f"the number of features to explain must be a whole number, 0 or more; got {top!r}")
         texts = _as_list(X)
         if not texts:
             raise ValueError("predict_proba_explained needs at least one text")

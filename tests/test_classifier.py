@@ -61,6 +61,10 @@ def test_explain_names_features_that_push_the_decision(tiny):
     assert all(name.removesuffix(" (absent)") in set(clf.feature_names()) for name, _ in expl)
     with pytest.raises(ValueError, match="unknown label"):
         clf.explain(text, label="maybe")
+    assert clf.explain(text, top=0) == []
+    for top in (-1, 2.5, True):  # -1 would have listed every feature but the last, 2.5 failed inside numpy
+        with pytest.raises(ValueError, match="whole number, 0 or more"):
+            clf.explain(text, top=top)
 
 
 def test_bad_training_input():
