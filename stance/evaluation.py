@@ -113,6 +113,12 @@ class Report:
         lines += ["", "Confusion matrix (rows: true, columns: predicted)", "",
                   "| | " + " | ".join(self.labels) + " |", "|---" * (len(self.labels) + 1) + "|"]
         lines += [f"| {lab} | " + " | ".join(map(str, row)) + " |" for lab, row in zip(self.labels, self.confusion)]
+        if self.errors:
+            lines += ["", "Most confident mistakes", "", "| row | true | predicted | confidence | evidence | text |",
+                      "|---|---|---|---|---|---|"]
+            cell = lambda v: str(v).replace("|", "\\|").replace("\n", " ")  # noqa: E731
+            lines += [f"| {e['index']} | {e['gold']} | {e['predicted']} | {e['confidence']:.2f} | "
+                      f"{cell('; '.join(e['evidence'][:3]))} | {cell(e['text'][:120])} |" for e in self.errors]
         return "\n".join(lines) + "\n"
 
     def to_text(self) -> str:
@@ -126,6 +132,10 @@ class Report:
         width = max(len(lab) for lab in self.labels) + 2
         out += ["", "confusion (rows true, cols predicted)", " " * width + "".join(f"{lab:>10}" for lab in self.labels)]
         out += [f"{lab:<{width}}" + "".join(f"{v:>10}" for v in row) for lab, row in zip(self.labels, self.confusion)]
+        if self.errors:
+            out += ["", "most confident mistakes (row: true -> predicted, confidence: text)"]
+            out += [f"{e['index']:>5}: {e['gold']} -> {e['predicted']}, {e['confidence']:.2f}: "
+                    + " ".join(e["text"].split())[:90] for e in self.errors]
         return "\n".join(out)
 
 

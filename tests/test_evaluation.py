@@ -121,6 +121,9 @@ def test_evaluate_and_errors(tiny):
     confs = [e["confidence"] for e in report.errors]
     assert confs == sorted(confs, reverse=True)
     assert all(e["gold"] != e["predicted"] for e in report.errors)
+    first = report.errors[0]
+    assert f"{first['gold']} -> {first['predicted']}, {first['confidence']:.2f}" in report.to_text()
+    assert f"| {first['index']} | {first['gold']} | {first['predicted']} |" in report.to_markdown()
 
 
 def test_cross_validation_stratified_and_grouped(tiny):
