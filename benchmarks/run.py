@@ -226,7 +226,31 @@ def bench_means() -> str:
             + md_table(["means", "gold mentions", "detection F1", "means+stance F1"], rows)
             + f"\n\nHolder accuracy (main holder vs the annotated one): {holder_hits / holder_total:.3f} "
               f"over {holder_total} paragraphs; on the {attributed_total} with a named holder: "
-              f"{attributed_hits / max(1, attributed_total):.3f}.")
+              f"{attributed_hits / max(1, attributed_total):.3f}." + bench_relevance(test))
+
+
+def bench_relevance(test: list[dict]) -> str:
+    """How well the shipped RelevanceDetector tells paragraphs about intervention from the rest, on the
+    test split: the corpus (frame `unrelated` is off-topic), claims that take a side, and the texts
+    written for relevance."""
+    from sklearn.metrics import f1_score, roc_auc_score
+
+    from stance.data import read_records, split_for
+    from stance.persistence import load_default_relevance
+
+    detector = load_default_relevance()
+    rows = [(r["text"], r.get("frame") != "unrelated") for r in test]
+    rows += [(r["text"], True) for path in sorted(CORPUS.parent.glob("claims/claims_*.jsonl"))
+             for r in read_labelled(path) if split_for(r["id"]) == "test" and r["stance"] != "neutral"]
+    rows += [(r["text"], bool(r["about"])) for path in sorted(CORPUS.parent.glob("relevance/*.jsonl"))
+             for _, r in read_records(path) if split_for(r["id"]) == "test"]
+    about = np.array([a for _, a in rows])
+    if detector is None or about.all():
+        return ""
+    p = detector.predict_proba([t for t, _ in rows])[:, 1]
+    return (f"\n\nRelevance (is a text about intervention at all?) on {len(rows)} held-out texts, {int((~about).sum())} "
+            f"of them off-topic: ROC AUC {roc_auc_score(about, p):.3f}; at 0.5, off-topic F1 "
+            f"{f1_score(~about, p < 0.5):.3f}, and {np.mean(p[about] >= 0.5):.3f} of on-topic texts kept.")
 
 
 # --- speed, memory, size -------------------------------------------------------------------------

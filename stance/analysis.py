@@ -38,6 +38,7 @@ class ParagraphResult:
     evidence: tuple[tuple[str, float], ...] = ()
     means: tuple = ()
     holders: tuple = ()
+    relevance: float | None = None  # the probability that the paragraph is about intervention at all
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -81,7 +82,7 @@ class Analysis:
     def record_fields(self) -> list[str]:
         """The columns of `to_records`, also when there is no paragraph to fill them."""
         return ["index", "kind", "start", "end", "stance", "confidence", *(f"p_{label}" for label in self.labels),
-                "sentiment", "compound", "means", "holders", "evidence", "text"]
+                "relevance", "sentiment", "compound", "means", "holders", "evidence", "text"]
 
     def to_records(self) -> list[dict]:
         """One flat row per paragraph (columns: `record_fields`): what CSV and DataFrames want."""
@@ -91,6 +92,7 @@ class Analysis:
                    "confidence": p.confidence}
             for label in self.labels:
                 row[f"p_{label}"] = p.probabilities.get(label)
+            row["relevance"] = p.relevance
             s = p.sentiment
             row.update({"sentiment": s.label if s else None, "compound": s.compound if s else None,
                         "means": "; ".join(f"{m.means}:{m.stance}" for m in p.means),
@@ -138,9 +140,9 @@ def analyze(text: str, model=None, evidence: int = 5) -> Analysis:
 
 def analyze_batch(texts: list[str], model=None, evidence: int = 5) -> list[Analysis]:
     """analyze() over several texts with one model call, which is much faster than one call each.
-    `model` decides the stance; which means a paragraph discusses always comes from the shipped
-    MeansDetector."""
-    from .persistence import load_default_means
+    `model` decides the stance; which means a paragraph discusses, and whether it is about
+    intervention at all, always come from the shipped MeansDetector and RelevanceDetector."""
+    from .persistence import load_default_means, load_default_relevance
 
     model = _stance_model(model)
     split = [split_paragraphs(_check_text(t)) for t in texts]
@@ -153,10 +155,13 @@ def analyze_batch(texts: list[str], model=None, evidence: int = 5) -> list[Analy
     for start in range(0, len(prose), step):
         block = prose[start:start + step]
         proba, why = model.predict_proba_explained(block, top=evidence)
-        for text, row, reasons, detected in zip(block, proba[:, order], why, load_default_means().predict(block)):
+        relevance = load_default_relevance()
+        about = relevance.predict_proba(block)[:, 1] if relevance is not None else [None] * len(block)
+        for text, row, reasons, detected, p_about in zip(block, proba[:, order], why,
+                                                         load_default_means().predict(block), about):
             stance = labels[int(np.argmax(row))]
             done.append((row, reasons, _sentiment.score(text), means_stances(text, stance, detected),
-                         find_holders(text)))
+                         find_holders(text), None if p_about is None else round(float(p_about), 4)))
     out, k = [], 0
     for paras in split:
         results = []
@@ -164,12 +169,12 @@ def analyze_batch(texts: list[str], model=None, evidence: int = 5) -> list[Analy
             if p.kind != PROSE:
                 results.append(ParagraphResult(i, p.text, p.start, p.end, p.kind))
                 continue
-            row, reasons, sentiment, means, holders = done[k]
+            row, reasons, sentiment, means, holders, p_about = done[k]
             best = int(np.argmax(row))
             results.append(ParagraphResult(
                 i, p.text, p.start, p.end, p.kind, labels[best],
                 {lab: round(float(v), 4) for lab, v in zip(labels, row)}, round(float(row[best]), 4),
-                sentiment, tuple(reasons), tuple(means), tuple(holders)))
+                sentiment, tuple(reasons), tuple(means), tuple(holders), p_about))
             k += 1
         out.append(_summarise(results, labels))
     return out

@@ -23,7 +23,7 @@ from .analysis import Analysis, analyze_batch
 from .data import DataError, allow_long_csv_fields, csv_reader, csv_rows
 
 ROW_FIELDS = ("id", "n_paragraphs", "index", "kind", "start", "end", "stance", "confidence", "p_support",
-              "p_oppose", "p_neutral", "sentiment", "compound", "means", "holders", "evidence", "text")
+              "p_oppose", "p_neutral", "relevance", "sentiment", "compound", "means", "holders", "evidence", "text")
 
 
 def _chunks(items: Iterable, size: int) -> Iterator[list]:
@@ -262,6 +262,9 @@ def _read_rows(path: Path) -> list[dict]:
             return []  # not even the header was finished
         allow_long_csv_fields()
         reader = csv.DictReader(io.StringIO(whole))
+        if tuple(reader.fieldnames or ()) == tuple(f for f in ROW_FIELDS if f != "relevance"):
+            raise DataError(f"{path}: written by stance 0.2 or older, without the 'relevance' column; "
+                            "give a new output path to label the rest")
         if tuple(reader.fieldnames or ()) != ROW_FIELDS:
             raise foreign
         rows = [r for r in reader if None not in r and all(v is not None for v in r.values())

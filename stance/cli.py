@@ -97,17 +97,19 @@ def cmd_analyze(args) -> None:
 def _table(name: str, analysis) -> str:
     lines = [f"{name}: overall {analysis.stance or '-'} "
              + " ".join(f"{k}={v:.2f}" for k, v in analysis.probabilities.items()), "",
-             f"{'#':>3}  {'kind':<11} {'stance':<8} {'conf':>5}  {'sentiment':<16} {'means':<34} text"]
+             f"{'#':>3}  {'kind':<11} {'stance':<8} {'conf':>5} {'about':>5}  {'sentiment':<16} {'means':<34} text"]
     for p in analysis.paragraphs:
         snippet = " ".join(p.text.split())
         snippet = snippet[:57] + "..." if len(snippet) > 60 else snippet
         if p.stance is None:
-            lines.append(f"{p.index:>3}  {p.kind:<11} {'-':<8} {'':>5}  {'':<16} {'':<34} {snippet}")
+            lines.append(f"{p.index:>3}  {p.kind:<11} {'-':<8} {'':>5} {'':>5}  {'':<16} {'':<34} {snippet}")
             continue
         means = ", ".join(f"{m.means}:{m.stance[:3]}" for m in p.means)
         means = means[:31] + "..." if len(means) > 34 else means
         senti = f"{p.sentiment.label} {p.sentiment.compound:+.2f}"
-        lines.append(f"{p.index:>3}  {p.kind:<11} {p.stance:<8} {p.confidence:>5.2f}  {senti:<16} {means:<34} {snippet}")
+        about = "-" if p.relevance is None else f"{p.relevance:.2f}"
+        lines.append(f"{p.index:>3}  {p.kind:<11} {p.stance:<8} {p.confidence:>5.2f} {about:>5}  {senti:<16} {means:<34} "
+                     f"{snippet}")
     return "\n".join(lines) + "\n\n"
 
 

@@ -230,19 +230,30 @@ def _check_payload(payload, path: Path) -> StanceClassifier:
 DEFAULT_PARAMS: dict = {}
 
 
-def read_bundled_data() -> tuple[list[str], list[str], list[list[str] | None]]:
-    """Texts, labels and means annotations (None where a row has none) the shipped models learned from."""
+def read_bundled_data() -> tuple[list[str], list[str | None], list[list[str] | None], list[bool | None]]:
+    """Texts, stance labels, means annotations and whether each is about intervention, as the shipped
+    models learned them; None where a row has no such annotation (short claims carry no means,
+    off-topic texts written for relevance train no stance)."""
     with gzip.open(BUNDLED_DATA, "rt", encoding="utf-8") as fh:
         rows = [json.loads(line) for line in fh]
-    return [r["text"] for r in rows], [r["stance"] for r in rows], [r["means"] for r in rows]
+    return ([r["text"] for r in rows], [r["stance"] for r in rows], [r["means"] for r in rows],
+            [r.get("about") for r in rows])
 
 
-def _train_bundle(texts: list[str], labels: list[str], means: list[list[str] | None], params: dict) -> dict:
+def _train_bundle(texts: list[str], labels: list[str | None], means: list[list[str] | None],
+                  about: list[bool | None], params: dict) -> dict:
     from .means import MeansDetector
+    from .relevance import RelevanceDetector
 
-    annotated = [(t, m) for t, m in zip(texts, means) if m is not None]  # short claims carry no means
-    return {"stance": _strip(StanceClassifier(**params).fit(texts, labels)),
-            "means": MeansDetector().fit([t for t, _ in annotated], [m for _, m in annotated])}
+    def rows(column):
+        return [(t, v) for t, v in zip(texts, column) if v is not None]
+
+    stance, annotated, judged = rows(labels), rows(means), rows(about)
+    bundle = {"stance": _strip(StanceClassifier(**params).fit(*zip(*stance))),
+              "means": MeansDetector().fit(*zip(*annotated))}
+    if judged:  # bundled data from before relevance existed has none
+        bundle["relevance"] = RelevanceDetector().fit(*zip(*judged))
+    return bundle
 
 
 def build_default_model(corpus: str | os.PathLike = "training_data/corpus.jsonl",
@@ -253,7 +264,7 @@ def build_default_model(corpus: str | os.PathLike = "training_data/corpus.jsonl"
     Deterministic."""
     import glob
 
-    from .data import read_labelled, split_for
+    from .data import read_labelled, read_records, split_for
 
     records = [r for r in read_labelled(corpus) if r.get("split", "train") == "train"]
     means = [sorted({m["means"] for m in r.get("means", [])}) for r in records]
@@ -261,19 +272,27 @@ def build_default_model(corpus: str | os.PathLike = "training_data/corpus.jsonl"
     paths = sorted(glob.glob(claims))
     if not paths:
         raise FileNotFoundError(f"no short-claims files match {claims}")
+    about = [r.get("frame") != "unrelated" for r in records]
     for path in paths:
         short = [r for r in read_labelled(path) if split_for(r["id"]) == "train"]
         records += short
         means += [None] * len(short)
+        about += [None if r["stance"] == "neutral" else True for r in short]  # a neutral claim may be off-topic
     texts, labels = [r["text"] for r in records], [r["stance"] for r in records]
-    bundle = _train_bundle(texts, labels, means, DEFAULT_PARAMS)
+    for path in sorted(glob.glob(str(Path(corpus).parent / "relevance" / "*.jsonl"))):  # for relevance only
+        extra = [r for _, r in read_records(path) if split_for(r["id"]) == "train"]
+        texts += [r["text"] for r in extra]
+        labels += [None] * len(extra)
+        means += [None] * len(extra)
+        about += [bool(r["about"]) for r in extra]
+    bundle = _train_bundle(texts, labels, means, about, DEFAULT_PARAMS)
     MODELS_DIR.mkdir(exist_ok=True)
     _atomic_write(DEFAULT_MODEL, lambda tmp: _dump(bundle, tmp))
-    data = "".join(json.dumps({"text": t, "stance": s, "means": m}, ensure_ascii=False) + "\n"
-                   for t, s, m in zip(texts, labels, means))
+    data = "".join(json.dumps({"text": t, "stance": s, "means": m, "about": a}, ensure_ascii=False) + "\n"
+                   for t, s, m, a in zip(texts, labels, means, about))
     _atomic_write(BUNDLED_DATA, lambda tmp: Path(tmp).write_bytes(gzip.compress(data.encode("utf-8"), mtime=0)))
     manifest = {**versions(), "labels": [str(c) for c in bundle["stance"].classes_], "params": DEFAULT_PARAMS,
-                "n_train": len(texts), "sha256": sha256(DEFAULT_MODEL), "data_sha256": sha256(BUNDLED_DATA)}
+                "n_train": sum(label is not None for label in labels), "sha256": sha256(DEFAULT_MODEL), "data_sha256": sha256(BUNDLED_DATA)}
     manifest.pop("python")
     MANIFEST.write_text(json.dumps(manifest, indent=2) + "\n")
     clear_cache()
@@ -309,6 +328,12 @@ def shared_default_model() -> StanceClassifier:
 def load_default_means():
     """The shipped MeansDetector, from the same verified file as the classifier."""
     return _default_bundle()["means"]
+
+
+def load_default_relevance():
+    """The shipped RelevanceDetector, from the same verified file as the classifier (None for a model
+    rebuilt from bundled data older than it)."""
+    return _default_bundle().get("relevance")
 
 
 def clear_cache() -> None:
@@ -358,7 +383,7 @@ def _rebuilt_default(manifest: dict) -> dict:
     print(f"stance: the shipped model was built with scikit-learn {manifest['scikit-learn']}, you have "
           f"{sklearn.__version__}; rebuilding it from the bundled training data (once) into {cached}",
           file=sys.stderr)
-    bundle = _train_bundle(*read_bundled_data(), manifest["params"])
+    bundle = _train_bundle(*read_bundled_data(), params=manifest["params"])
     try:
         _atomic_write(cached, lambda tmp: _dump(bundle, tmp))
         digest_file.write_text(sha256(cached))

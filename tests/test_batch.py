@@ -290,3 +290,12 @@ def test_a_tsv_with_quoted_multi_paragraph_texts_is_read_whole(tmp_path):
     path = tmp_path / "a.tsv"
     path.write_text('id\ttext\na1\t"Para one.\n\nPara two."\na2\tPlain one.\n', encoding="utf-8")
     assert list(read_articles(path)) == [("a1", "Para one.\n\nPara two."), ("a2", "Plain one.")]
+
+
+def test_a_csv_output_from_before_the_relevance_column_is_named_as_such(small_model, tmp_path):
+    from stance.batch import ROW_FIELDS
+
+    out = tmp_path / "out.csv"
+    out.write_text(",".join(f for f in ROW_FIELDS if f != "relevance") + "\n", encoding="utf-8")
+    with pytest.raises(DataError, match="stance 0.2 or older, without the 'relevance' column"):
+        run_batch(write_jsonl(tmp_path / "in.jsonl", ARTICLES[:1]), out, model=small_model, progress=False)

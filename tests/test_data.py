@@ -147,6 +147,22 @@ def test_claims_files_pass_their_validator():
         assert validate_claims(path) == []
 
 
+def test_relevance_files_say_whether_each_text_is_about_intervention():
+    from pathlib import Path
+
+    from stance.data import read_records
+
+    files = sorted((Path(CORPUS).parent / "relevance").glob("*.jsonl"))
+    assert files, "no relevance files"
+    ids = set()
+    for path in files:
+        rows = [r for _, r in read_records(path)]
+        assert all(isinstance(r["about"], bool) and r["text"].strip() and r["id"] not in ids for r in rows), path
+        assert len({r["id"] for r in rows}) == len(rows), path
+        ids |= {r["id"] for r in rows}
+        assert any(not r["about"] for r in rows)
+
+
 def test_claims_validator_catches_problems(tmp_path):
     from stance.data import validate_claims
 

@@ -98,6 +98,7 @@ def test_a_judged_course_of_action_counts_by_what_is_judged_and_how():
     ("We must launch air strikes. It is not time to withdraw.", (2, 0)),
     ("There is no choice but to intervene. We are not obliged to send troops.", (1, 1)),
     ("It is necessary to impose sanctions. It is vital to end the mission.", (1, 1)),
+    ("I don't think we should intervene. I do not believe that they should withdraw.", (1, 1)),  # denied opinions
 ])
 def test_calls_with_particles_objects_contractions_and_negators(text, calls):
     assert lexicon.directives(text) == calls

@@ -175,7 +175,7 @@ def test_a_damaged_or_unwritable_cache_falls_back_to_a_rebuild(monkeypatch, tmp_
     monkeypatch.setattr(persistence, "DEFAULT_MODEL", fake / "default.pkl")
     monkeypatch.setattr(persistence, "BUNDLED_DATA", fake / "training.jsonl.gz")
     builds = []
-    monkeypatch.setattr(persistence, "_train_bundle", lambda *a: builds.append(1) or {"stance": fitted, "means": None})
+    monkeypatch.setattr(persistence, "_train_bundle", lambda *a, **k: builds.append(1) or {"stance": fitted, "means": None})
     monkeypatch.setenv("STANCE_CACHE_DIR", str(tmp_path / "cache"))
     persistence.clear_cache()
     try:
