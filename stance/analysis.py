@@ -3,7 +3,9 @@
 Only prose paragraphs get a stance; titles, bylines and boilerplate are kept (so the
 paragraph indices match what a reader sees) but carry ``stance=None``. The article
 summary averages the prose paragraphs' probabilities, weighting each by its length,
-because one long argued paragraph says more than a one-line aside.
+because one long argued paragraph says more than a one-line aside, and by its relevance,
+because a paragraph about something else says nothing about intervention (`counts` still
+counts every prose paragraph's label).
 """
 
 from __future__ import annotations
@@ -185,7 +187,8 @@ def _summarise(results: list[ParagraphResult], labels: list[str]) -> Analysis:
     counts = {lab: sum(r.stance == lab for r in prose) for lab in labels}
     if not prose:
         return Analysis(tuple(results), None, {}, counts, None, tuple(labels))
-    weights = np.array([len(r.text.split()) for r in prose], dtype=float)
+    weights = np.array([len(r.text.split()) * (1.0 if r.relevance is None else max(r.relevance, 0.01))
+                        for r in prose])
     probs = np.array([[r.probabilities[lab] for lab in labels] for r in prose])
     mean = weights @ probs / weights.sum()
     compound = float(weights @ np.array([r.sentiment.compound for r in prose]) / weights.sum())

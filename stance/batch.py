@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
 from .analysis import Analysis, analyze_batch
-from .data import DataError, allow_long_csv_fields, csv_reader, csv_rows
+from .data import DataError, allow_long_csv_fields, csv_reader, csv_rows, not_utf8
 
 ROW_FIELDS = ("id", "n_paragraphs", "index", "kind", "start", "end", "stance", "confidence", "p_support",
               "p_oppose", "p_neutral", "relevance", "sentiment", "compound", "means", "holders", "evidence", "text")
@@ -56,8 +56,9 @@ def _key_text(item, position: int, id_field: str, text_field: str):
 
 def _label_chunk(chunk: list, model) -> list:
     """(key, Analysis or error message) for each item; one bad text does not sink the chunk."""
-    if any(isinstance(t, BadRecord) for _, t in chunk):
-        return [(k, str(t)) if isinstance(t, BadRecord) else _label_chunk([(k, t)], model)[0] for k, t in chunk]
+    if any(isinstance(t, BadRecord) for _, t in chunk):  # the others still go through in one call
+        labelled = iter(_label_chunk([(k, t) for k, t in chunk if not isinstance(t, BadRecord)], model))
+        return [(k, str(t)) if isinstance(t, BadRecord) else next(labelled) for k, t in chunk]
     try:
         return list(zip([k for k, _ in chunk], analyze_batch([t for _, t in chunk], model=model)))
     except (TypeError, ValueError):
@@ -191,7 +192,7 @@ def _article_file(path: Path) -> tuple[str, str]:
     try:
         return path.stem, _checked_text(path.read_bytes().decode("utf-8-sig"), path)
     except UnicodeDecodeError as exc:
-        return path.stem, BadRecord(f"{path}: not UTF-8 text (invalid byte at position {exc.start})")
+        return path.stem, BadRecord(not_utf8(path, exc))
     except OSError as exc:
         return path.stem, BadRecord(f"{path}: cannot read ({exc.strerror})")
 
@@ -256,6 +257,8 @@ def _read_rows(path: Path) -> list[dict]:
     text = path.read_text(encoding="utf-8", errors="replace")
     foreign = DataError(f"{path}: exists and is not the output of `stance batch` (no 'id' and 'n_paragraphs' "
                         "in its rows); give another output path")
+    older = DataError(f"{path}: written by stance 0.2 or older, without the 'relevance' column; give a new output "
+                      "path, so that one file does not mix two models' labels")
     whole = text[:text.rfind("\n") + 1]  # only what was written to the end of a line is trusted
     if path.suffix.lower() == ".csv":
         if not whole:
@@ -263,8 +266,7 @@ def _read_rows(path: Path) -> list[dict]:
         allow_long_csv_fields()
         reader = csv.DictReader(io.StringIO(whole))
         if tuple(reader.fieldnames or ()) == tuple(f for f in ROW_FIELDS if f != "relevance"):
-            raise DataError(f"{path}: written by stance 0.2 or older, without the 'relevance' column; "
-                            "give a new output path to label the rest")
+            raise older
         if tuple(reader.fieldnames or ()) != ROW_FIELDS:
             raise foreign
         rows = [r for r in reader if None not in r and all(v is not None for v in r.values())
@@ -280,6 +282,8 @@ def _read_rows(path: Path) -> list[dict]:
             raise foreign from None  # a line we wrote whole is always valid JSON
         if not isinstance(row, dict) or "id" not in row or not isinstance(row.get("n_paragraphs"), int):
             raise foreign
+        if "relevance" not in row:
+            raise older
         rows.append(row)
     return rows
 
@@ -312,6 +316,8 @@ def run_batch(input_path: str | os.PathLike, output_path: str | os.PathLike, mod
     _check_sizes(chunk_size, n_jobs)
     output = Path(output_path)
     errors = Path(errors_path) if errors_path else output.with_name(output.name + ".errors.jsonl")
+    if not Path(input_path).exists():
+        raise FileNotFoundError(f"{input_path}: no such file or folder")
     for folder in {output.parent, errors.parent}:  # as `stance train --out` does, before any work is done
         folder.mkdir(parents=True, exist_ok=True)
     source = Path(input_path).resolve()

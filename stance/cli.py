@@ -50,8 +50,9 @@ def _read_input(name: str) -> tuple[str, str]:
     try:
         return name, data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise Failure(f"{name}, line {line}: not UTF-8 text (byte {data[exc.start]:#04x}); save it as UTF-8") from None
+        from .data import not_utf8
+
+        raise Failure(not_utf8(name, exc)) from None
 
 
 def _model(args):
@@ -108,8 +109,8 @@ def _table(name: str, analysis) -> str:
         means = means[:31] + "..." if len(means) > 34 else means
         senti = f"{p.sentiment.label} {p.sentiment.compound:+.2f}"
         about = "-" if p.relevance is None else f"{p.relevance:.2f}"
-        lines.append(f"{p.index:>3}  {p.kind:<11} {p.stance:<8} {p.confidence:>5.2f} {about:>5}  {senti:<16} {means:<34} "
-                     f"{snippet}")
+        lines.append(f"{p.index:>3}  {p.kind:<11} {p.stance:<8} {p.confidence:>5.2f} {about:>5}  {senti:<16} "
+                     f"{means:<34} {snippet}")
     return "\n".join(lines) + "\n\n"
 
 

@@ -98,13 +98,15 @@ def read_records(path: str | os.PathLike) -> Iterator[tuple[int, dict]]:
                 for n, record in csv_rows(reader, path):
                     if None in record:
                         raise DataError(f"{path}, line {n}: more fields than the header has")
-                    short = [name for name, value in record.items() if value is None]
-                    if short:  # csv fills a short row with None
-                        raise DataError(f"{path}, line {n}: {len(record) - len(short)} fields, the header has "
-                                        f"{len(record)} (no {short[0]!r})")
                     yield n, record
     except UnicodeDecodeError:
         raise DataError(f"{path}, line {_first_bad_line(path)}: not UTF-8 text") from None
+
+
+def not_utf8(name, exc: UnicodeDecodeError) -> str:
+    """The message for text that is not UTF-8, naming its line and the byte."""
+    line = exc.object.count(b"\n", 0, exc.start) + 1
+    return f"{name}, line {line}: not UTF-8 text (byte {exc.object[exc.start]:#04x}); save it as UTF-8"
 
 
 def _first_bad_line(path: Path) -> int:
@@ -132,12 +134,16 @@ def read_labelled(path: str | os.PathLike, text: str = "text", label: str = "sta
                 raise DataError(f"{path}, line {n}: missing column {col!r} (columns: {', '.join(map(str, rec))}); "
                                 f"choose others with --text-column/--label-column")
         body, raw = rec[text], rec[label]
+        short = " (the row has fewer fields than the header)" if None in rec.values() and Path(path).suffix.lower() in (
+            ".csv", ".tsv", ".txt") else ""  # csv fills a short row's missing fields with None
+        if body is None:
+            raise DataError(f"{path}, line {n}: no value in {text!r}{short}")
         if not isinstance(body, str):
             raise DataError(f"{path}, line {n}: {text!r} is {type(body).__name__}, expected text")
         if not body.strip():
             raise DataError(f"{path}, line {n}: empty {text!r}")
         if raw is None or not str(raw).strip():  # not "None", which would read as SemEval's NONE
-            raise DataError(f"{path}, line {n}: no label in {label!r}")
+            raise DataError(f"{path}, line {n}: no label in {label!r}{short if raw is None else ''}")
         raw = str(raw).strip()
         stance = raw if keep_unknown else mapping.get(raw.lower())
         if not stance:

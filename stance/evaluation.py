@@ -26,15 +26,15 @@ def f_avg(y_true, y_pred, labels: tuple[str, str] | None = None) -> float | None
     occur in `y_true` or `y_pred`: a class nobody used has no F1, and counting it as 0 would halve a
     perfect score. None when neither occurs, or when `labels` is not given and neither class can be
     told from the labels' names (say 0/1/2, or pro/con): a score of 0.0 there would read as a real one."""
-    y_true, y_pred = np.asarray(y_true, dtype=object), np.asarray(y_pred, dtype=object)
+    y_true, y_pred = np.asarray(y_true, dtype=object).astype(str), np.asarray(y_pred, dtype=object).astype(str)
     if labels is None:
-        present = sorted({str(v) for v in set(y_true) | set(y_pred)})
+        present = sorted(set(y_true) | set(y_pred))
         positive = next((v for v in present if v.lower() in POSITIVE), None)
         negative = next((v for v in present if v.lower() in NEGATIVE), None)
         if positive is None and negative is None:
             return None
         labels = (positive or "support", negative or "oppose")
-        y_true, y_pred = y_true.astype(str), y_pred.astype(str)
+    labels = [str(label) for label in labels]  # compared as text, as sklearn wants one type (1 and "1" alike)
     used = [label for label in labels if label in set(y_true) | set(y_pred)]
     if not used:
         return None

@@ -33,15 +33,16 @@ _ACTOR = rf"\b(?:(?:{_ROLE})(?: {_NAME})?|(?:[Tt]he )?{_NAME})"
 _ACTOR_NOUN = (r"(?:minister|ministry|spokes(?:man|woman|person)|officials?|president|secretary|ambassador|"
                r"general|commander|senator|diplomats?|analysts?|envoy|chief|leaders?|government|department|"
                r"council|union|alliance|coalition|agency|group|mission|office|campaigners?|lawmakers?|mps?|"
-               r"experts?|observers?|sources?|residents?|veterans?|officer|critics?|supporters?|advocates?|activists?|witnesses|"
-               r"villagers|monitors|workers|protesters)")
+               r"experts?|observers?|sources?|residents?|veterans?|officer|critics?|supporters?|advocates?|activists?|"
+               r"witness(?:es)?|villagers|monitors|workers|protesters)")
 _AFTER = rf"\b(?:(?:{_ROLE.replace('{1,5}', '{0,3}')} {_ACTOR_NOUN})(?: {_NAME})?|{_NAME})"
 _PATTERNS = (
     re.compile(rf"(?P<who>{_ACTOR}),?(?: [a-z]+ly)? (?P<cue>{_VERBS})\b"),
     re.compile(rf"\b(?P<cue>{_VERBS}) (?P<who>{_AFTER})(?=[,.;]| in | on | at | who | that |$)"),
     re.compile(rf"\b(?P<cue>(?i:according to|in the view of|in the words of)) (?P<who>{_ACTOR}(?: {_ACTOR_NOUN})?)"),
     # A bare plural after a clause: "..., a rebel stronghold, activists said", "..., Western diplomats said".
-    re.compile(rf"(?<=, )(?P<who>(?:(?:[A-Z][\w.'-]*|[a-z]+) ){{0,2}}{_ACTOR_NOUN}) (?P<cue>{_VERBS})\b"),
+    re.compile(rf"(?<=, )(?:(?:and|but|while|as|so|yet|though|although|because|when) )?"
+               rf"(?P<who>(?:(?:[A-Z][\w.'-]*|[a-z]+) ){{0,2}}{_ACTOR_NOUN}) (?P<cue>{_VERBS})\b"),
 )
 # A speaker named before an apposition: "Sen. John Reed, a Democrat, said" is Reed, not "Democrat".
 # An apposition that is itself an attribution ("which Reed said he opposed") names the holder inside it;
@@ -57,7 +58,14 @@ _APPOSITIVE = re.compile(rf"(?P<who>{_ACTOR}), (?P<apposition>(?:an?|the|who|whi
 # mostly history the author argues from ("In 2003 the prime minister requested assistance").
 _ACTS = (r"asked|asks|requested|requests|protested|protests|welcomes|condemns|rejects|affirms|reaffirmed|reaffirms|"
          r"reiterates|endorses|approved|approves|supports|supported|backed|dismissed|dismisses|pressed|appeals|"
-         r"confirmed|resolved|renewed|expressed|expresses|defended|called on|called|calls on|recognises|recognizes")
+         r"confirmed|resolved|renewed|expressed|expresses|defended|called on|called for|calls on|calls for|"
+         r"recognises|recognizes")
+# ... as news reports them: under a dateline, in a statement's present tense, or on a given day.
+_ON_A_DAY = re.compile(r"\b(?:on (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|yesterday|today|"
+                       r"this (?:week|morning)|last (?:week|night))\b")
+# Words that open a clause, not a name: "When asked, the minister said", "Nobody asked the Afghans".
+_CLAUSE_OPENERS = frozenset("when if while after before although though because unless once as since nobody no "
+                            "everybody everyone someone anyone".split())
 _DATE = r"(?:\d{1,2} )?[A-Z][a-z]+\.?(?: \d{1,2})?(?:,? \(?\d{4}\)?)?"  # "Nov. 13, 2015", "14 January 2011"
 _DATELINE = rf"(?:[A-Z][A-Z .'-]+(?:, [A-Z][a-z]+)?(?:, {_DATE})? (?:\u2014|--|-) )?"
 # ... or after a scene-setting opener: "In Washington, officials said", "Speaking in Brussels, the chief said".
@@ -65,12 +73,17 @@ _OPENER = (r"(?:(?:In|At|From|Speaking (?:in|at|to [a-z]+(?: in)?)) [A-Z][^,;:]{
            r"(?:Yesterday|Today|Earlier|Later|On [A-Z][a-z]+|Last [a-z]+),? )?")
 
 
+_NOUNS_IN_LY = r"(?:ally|family|assembly|rally|italy|july|supply|daily|weekly|monthly|anomaly|monopoly|homily)"
+
+
 def _subject(verbs: str) -> re.Pattern:
-    return re.compile(rf"{_DATELINE}{_OPENER}(?P<who>[A-Za-z][^,;:\"\u201c\u201d()]{{1,90}}?)"
-                      rf"(?: (?:on|last|this|late|early) [A-Z]?[a-z]+(?: [a-z]+)?)?,? (?:[a-z]+ly )?(?P<cue>{verbs})\b")
+    return re.compile(rf"(?P<dateline>{_DATELINE}){_OPENER}(?P<who>[A-Za-z][^,;:\"\u201c\u201d()]{{1,90}}?)"
+                      rf"(?: (?:on|last|this|late|early) [A-Z]?[a-z]+(?: [a-z]+)?)?,? "
+                      rf"(?:(?!{_NOUNS_IN_LY}\b)[a-z]+ly )?(?P<cue>{verbs})\b(?! by\b)")
 
 
 _SUBJECT, _FIRST_SUBJECT = _subject(_VERBS), _subject(f"{_VERBS}|{_ACTS}")
+_ACT = re.compile(_ACTS)
 # A "subject" holding one of these is a clause, not a name: "Critics will", "Those who".
 _AUX = frozenset("will would did does do has have had is are was were can could may might should must not who "
                  "which that declined to".split())
@@ -102,6 +115,12 @@ def _clean(who: str) -> str:
     return who
 
 
+def _speaker_follows(text: str, m: re.Match) -> bool:
+    """Whether a comma parts `who` from its verb and the verb names its own speaker after it: then
+    what comes before the comma is a clause, not a speaker."""
+    return "," in text[m.end("who"):m.start("cue")] and bool(_PATTERNS[1].match(text, m.start("cue")))
+
+
 def find_holders(text: str) -> list[Holder]:
     """Attributed actors in order of appearance; empty when the author speaks alone."""
     found: dict[int, Holder] = {}
@@ -124,7 +143,12 @@ def find_holders(text: str) -> list[Holder]:
             if add(who, m.start("who") + m.group("who").find(who), m.group("cue")):
                 taken.append(m.span("apposition"))
         m = (_SUBJECT if n else _FIRST_SUBJECT).match(text, lo, hi)
-        if m and len(m.group("who").split()) <= 12 and not _AUX.intersection(m.group("who").lower().split()):
+        if m and _ACT.fullmatch(m.group("cue")) and not (m.group("dateline") or m.group("cue").endswith("s")
+                                                          or _ON_A_DAY.search(text, lo, hi)):
+            m = _SUBJECT.match(text, lo, hi)  # an act with no sign of news is history the author argues from
+        if m and len(m.group("who").split()) <= 12 and not _AUX.intersection(m.group("who").lower().split()) \
+                and m.group("who").split()[0].lower() not in _CLAUSE_OPENERS \
+                and not _speaker_follows(text, m):  # "Troops entered Mosul, said the ministry"
             who = _clean(m.group("who"))
             if who.lower() not in _NOT_ACTORS:
                 add(who, m.start("who"), m.group("cue"))
@@ -133,9 +157,8 @@ def find_holders(text: str) -> list[Holder]:
                 who = _clean(m.group("who"))
                 if who.lower() in _NOT_ACTORS or len(who) < 2:
                     continue
-                if pattern is _PATTERNS[0] and "," in text[m.end("who"):m.start("cue")] \
-                        and _PATTERNS[1].match(text, m.start("cue")):
-                    continue  # "Mosul, the second city, said the ministry": the speaker follows the verb
+                if pattern is _PATTERNS[0] and _speaker_follows(text, m):
+                    continue  # "Mosul, the second city, said the ministry"
                 add(who, m.start("who") + m.group("who").find(who), m.group("cue"))
     by_end = sorted(found.values(), key=lambda h: h.end)
     ends = [h.end for h in by_end]

@@ -220,8 +220,10 @@ _ADVERB = r"(?:not (?:only|just|merely|simply)|\w+ly|also|now|still|therefore|th
 # All these patterns match lower-cased text: twice as fast as IGNORECASE (only counts are kept, no offsets).
 # A negator just before the modal negates the call too: "we don't need to send", "now is not the time to",
 # and so does a denied opinion around it: "I don't think we should intervene".
-_DIRECTIVE = re.compile(rf"(?<!\w)((?:(?:do not|don't|does not|doesn't|did not|didn't)"
-                        rf"(?:\s+(?:think|believe|feel|agree)(?:\s+that)?\s+[\w']+)?|not the|not|no)\s+)?(?:{_MODAL})"
+_DENIED = (r"(?:i|we|you|they)\s+(?:do not|don't)\s+(?:think|believe|feel|agree)(?:\s+that)?\s+"
+           r"(?:we|they|you|he|she|it|(?:the\s+)?[a-z][\w.-]*)")  # "I don't think (that) the UK should ..."
+_DIRECTIVE = re.compile(rf"(?<!\w)({_DENIED}\s+|(?:do not|don't|does not|doesn't|did not|didn't|not the|"
+                        rf"(?<!is it )(?<!\bor )not|no)\s+)?(?:{_MODAL})"  # not "is it not time to", "whether or not"
                         rf"(?:(n't)|\s+(not|never|no longer)(?!\s+(?:only|just|merely|simply)\b))?\s+(?:{_ADVERB}\s+)?"
                         rf"(?:({_ACTING})|{_UNDOING})\b")
 _OBJECTS = r"the|a|an|our|their|them|this|these|those|more|all|every|now|peacekeepers|troops|sanctions|weapons|arms|aid"

@@ -75,14 +75,15 @@ def split_paragraphs(text: str) -> list[Paragraph]:
     if not isinstance(text, str):
         raise TypeError(f"expected text as str, got {type(text).__name__}")
     shown = _UNSHOWN.sub(lambda m: " " * len(m.group(0)), text) if "<" in text else text  # offsets kept
-    spans = _html_spans(shown) if _looks_like_html(shown) else _plain_spans(text)
+    html_input = _looks_like_html(shown)
+    spans = _html_spans(shown) if html_input else _plain_spans(text)
     spans = [(start, end, clean) for start, end, clean in spans if _INVISIBLE.sub("", clean).strip()]
     kinds = [_kind(clean, first=i == 0) for i, (_, _, clean) in enumerate(spans)] if len(spans) > 1 else [PROSE]
     if PROSE not in kinds:  # short lines and nothing else are answers or posts, not an article's headings
         kinds = [PROSE if kind in (TITLE, HEADING) else kind for kind in kinds]
     out = []
     for (start, end, clean), kind in zip(spans, kinds):
-        if kind == PROSE and clean == text[start:end] and len(clean.split()) > LONGEST:
+        if kind == PROSE and not html_input and len(clean.split()) > LONGEST:  # an HTML <p> is the page's own
             out += [Paragraph(start + a, start + b, clean[a:b], PROSE) for a, b in _pieces(clean)]
         else:
             out.append(Paragraph(start, end, clean, kind))

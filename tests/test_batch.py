@@ -199,6 +199,7 @@ def test_rows_already_labelled_are_written_when_the_input_breaks(small_model, tm
 
     monkeypatch.setattr(stance.batch, "read_articles", breaks_after_three)
     out = tmp_path / "out.jsonl"
+    (tmp_path / "in.csv").write_text("id,text\n", encoding="utf-8")
     with pytest.raises(DataError, match="line 5"):
         run_batch(tmp_path / "in.csv", out, model=small_model, chunk_size=100, progress=False)
     assert [r["id"] for r in rows_of(out)][::3] == [a["id"] for a in ARTICLES[:3]]
@@ -299,3 +300,27 @@ def test_a_csv_output_from_before_the_relevance_column_is_named_as_such(small_mo
     out.write_text(",".join(f for f in ROW_FIELDS if f != "relevance") + "\n", encoding="utf-8")
     with pytest.raises(DataError, match="stance 0.2 or older, without the 'relevance' column"):
         run_batch(write_jsonl(tmp_path / "in.jsonl", ARTICLES[:1]), out, model=small_model, progress=False)
+
+
+def test_a_jsonl_output_from_before_the_relevance_column_is_not_mixed_with_new_rows(small_model, tmp_path):
+    out = write_jsonl(tmp_path / "out.jsonl", [{"id": "a0", "n_paragraphs": 1, "index": 0, "text": "old row"}])
+    with pytest.raises(DataError, match="without the 'relevance' column"):
+        run_batch(write_jsonl(tmp_path / "in.jsonl", ARTICLES[:2]), out, model=small_model, progress=False)
+
+
+def test_a_missing_input_makes_no_output_folder(small_model, tmp_path):
+    with pytest.raises(FileNotFoundError, match="no such file"):
+        run_batch(tmp_path / "missing.jsonl", tmp_path / "new" / "out.jsonl", model=small_model, progress=False)
+    assert not (tmp_path / "new").exists()
+
+
+def test_a_bad_record_does_not_make_its_chunk_go_one_text_at_a_time(small_model, monkeypatch):
+    import stance.batch
+
+    calls = []
+    label = stance.batch.analyze_batch
+    monkeypatch.setattr(stance.batch, "analyze_batch", lambda texts, model: calls.append(len(texts)) or label(texts, model))
+    items = [{"id": "x", "body": "no text field"}] + ARTICLES[:5]
+    got = list(analyze_many(items, model=small_model, errors="keep"))
+    assert [k for k, _ in got] == ["x"] + [a["id"] for a in ARTICLES[:5]] and isinstance(got[0][1], str)
+    assert calls == [5]

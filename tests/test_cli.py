@@ -21,6 +21,8 @@ def run(capsys, *args):
 def test_analyze_table(capsys):
     code, out, _ = run(capsys, "analyze", str(EXAMPLE))
     assert code == 0
+    assert " about " in out.splitlines()[2] and all(  # each prose row shows its relevance after its confidence
+        0 < float(line.split()[4]) <= 1 for line in out.splitlines() if " prose " in line)
     assert "title" in out and "byline" in out and "boilerplate" in out
     assert sum(line.split()[1] == "prose" for line in out.splitlines() if line[:3].strip().isdigit()) == 4
 
@@ -36,9 +38,10 @@ def test_analyze_formats(capsys, fmt):
     elif fmt == "jsonl":
         rows = [json.loads(line) for line in out.splitlines()]
         assert len(rows) == 7 and all("stance" in r for r in rows)
+        assert all(0 < r["relevance"] <= 1 for r in rows if r["kind"] == "prose")
     else:
         rows = list(csv.DictReader(io.StringIO(out)))
-        assert len(rows) == 7 and {"file", "stance", "p_support", "means", "holders"} <= set(rows[0])
+        assert len(rows) == 7 and {"file", "stance", "p_support", "relevance", "means", "holders"} <= set(rows[0])
 
 
 def test_analyze_stdin(capsys, monkeypatch):

@@ -24,7 +24,7 @@ def test_csv_and_jsonl(tmp_path):
     ("text,stance\nx,support\n  ,oppose\n", "line 3: empty 'text'"),
     ("text,stance\nx,maybe\n", "line 2: unknown label 'maybe'"),
     ("id,text,stance\n1,x,support\n1,y,oppose\n", "line 3: duplicated id '1' (first on line 2)"),
-    ("text,stance\nx,support\ny\n", "line 3: 1 fields, the header has 2 (no 'stance')"),  # a short row
+    ("text,stance\nx,support\ny\n", "line 3: no label in 'stance' (the row has fewer fields than the header)"),
     ("text,stance\nx,support\ny,\n", "line 3: no label in 'stance'"),  # not "None", read as SemEval's NONE
     ("text,stance\nx,yes\n", "unknown label 'yes'.*use --any-labels"),
     ("", "empty"),
@@ -38,6 +38,11 @@ def test_errors_name_file_and_line(tmp_path, content, message):
     with pytest.raises(DataError, match=message.replace("(", r"\(").replace(")", r"\)")) as err:
         read_labelled(path)
     assert "bad.csv" in str(err.value)
+
+
+def test_an_unused_trailing_column_may_be_left_out(tmp_path):
+    path = write(tmp_path / "notes.csv", "text,stance,notes\nSend troops now,support\nBring them home,oppose,checked\n")
+    assert [r["stance"] for r in read_labelled(path)] == ["support", "oppose"]
 
 
 def test_a_text_that_is_not_a_string_is_named_as_such(tmp_path):

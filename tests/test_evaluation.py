@@ -22,6 +22,7 @@ def test_f_avg_averages_only_the_polar_classes_in_use():
     assert f_avg(["support", "support", "neutral"], ["support", "support", "neutral"]) == 1.0  # not 0.5
     assert f_avg(["support", "neutral"], ["oppose", "neutral"]) == 0.0  # both used, both wrong
     assert f_avg(["neutral"], ["neutral"]) is None
+    assert f_avg([0, 1, 2, 2], [0, 1, 2, 1], labels=(1, 2)) == pytest.approx((2 / 3 + 2 / 3) / 2)  # integer labels
 
 
 def test_f_avg_finds_its_classes_in_any_case_or_says_it_cannot():

@@ -99,6 +99,9 @@ def test_a_judged_course_of_action_counts_by_what_is_judged_and_how():
     ("There is no choice but to intervene. We are not obliged to send troops.", (1, 1)),
     ("It is necessary to impose sanctions. It is vital to end the mission.", (1, 1)),
     ("I don't think we should intervene. I do not believe that they should withdraw.", (1, 1)),  # denied opinions
+    ("I don't think the UK should send troops.", (0, 1)),
+    ("Those who don't agree anymore should leave. People who don't think twice should stop.", (0, 2)),  # no opinion
+    ("Is it not time to send troops? Whether or not it is time to withdraw is unclear.", (1, 1)),  # not negations
 ])
 def test_calls_with_particles_objects_contractions_and_negators(text, calls):
     assert lexicon.directives(text) == calls

@@ -213,6 +213,8 @@ def test_a_long_block_of_plain_text_is_cut_at_sentence_ends():
     assert "".join(p.text for p in prose[:-1]).replace(" ", "") == (sentence * 30).replace(" ", "")
     one_long_sentence = "word " * 300 + "end."
     assert [p.text for p in split_paragraphs(one_long_sentence)] == [one_long_sentence]
+    for html_page in ("<p>" + sentence * 30 + "</p>", "<p>" + sentence * 29 + "Troops &amp; tanks.</p>"):
+        assert len(split_paragraphs(html_page)) == 1  # a page's own paragraph is kept whole, entities or not
 
 
 def test_short_lines_with_no_other_prose_are_answers_not_headings():
