@@ -308,7 +308,7 @@ def bench_speed() -> str:
     analyze_pps = done / (time.perf_counter() - start)
     table = [["StanceClassifier.predict (shipped model)", f"{ours:.0f}", "1.00"],
              ["SVM-ngrams pipeline predict", f"{svm_pps:.0f}", f"{ours / svm_pps:.2f}"],
-             ["stance.analyze_many (segment + stance + sentiment + means + holders)", f"{analyze_pps:.0f}", ""],
+             ["stance.analyze_many (segment + stance + sentiment + means + holders + relevance)", f"{analyze_pps:.0f}", ""],
              [f"StanceClassifier(n_jobs=-1).predict ({cores} processes, best of 3)", f"{parallel:.0f}", ""]]
     emb = _embedding_baseline(texts[:400], labels[:400])
     if emb:
