@@ -39,6 +39,10 @@ _TERMINAL = re.compile(r"[.!?:;\u2026][\"'\u201d\u2019)\]]*$")
 _HTML_P = re.compile(r"<(p|h[1-6]|li|blockquote)(?![\w-])[^<>]{0,2000}>(.*?)"
                      r"(?=</\1\s*>|<(?:p|h[1-6]|li|blockquote)(?![\w-])|$)", re.IGNORECASE | re.DOTALL)
 _P_TAG = re.compile(r"<p(?![\w-])[^<>]{0,2000}>", re.IGNORECASE)
+# Text a page holds outside those elements: a <div>, a table cell or a section with no block inside it.
+_BLOCK = r"(?:div|td|th|section|article|main|dd|figcaption|p|h[1-6]|li|blockquote|table|tr|ul|ol)(?![\w-])"
+_LEAF = re.compile(rf"<(?:div|td|th|section|article|main|dd|figcaption)(?![\w-])[^<>]{{0,2000}}>"
+                   rf"([^<]*(?:<(?!/?{_BLOCK})[^<]*)*)", re.IGNORECASE)
 _TAG = re.compile(r"<[^<>]{0,2000}>")
 # What a browser never shows as text: scripts, styles, templates and comments.
 _UNSHOWN = re.compile(r"<!--.*?(?:-->|$)|<(script|style|noscript|template)(?![\w-])[^<>]{0,2000}>.*?(?:</\1\s*>|$)",
@@ -117,7 +121,7 @@ def _looks_like_html(text: str) -> bool:
     "the <p> tag" once is still plain text."""
     tags = _P_TAG.finditer(text)
     if re.match(r"\s*<[!a-zA-Z]", text.lstrip("\ufeff")):
-        return next(tags, None) is not None
+        return next(tags, None) is not None or _LEAF.search(text) is not None
     return next(tags, None) is not None and next(tags, None) is not None
 
 
@@ -127,7 +131,13 @@ def _html_spans(text: str) -> list[tuple[int, int, str]]:
     for m in _HTML_P.finditer(text):
         clean = _SPACE.sub(" ", html.unescape(_TAG.sub(" ", m.group(2)))).strip()
         spans.append((m.start(2), m.start(2) + len(m.group(2).rstrip()), clean))
-    return spans
+    taken = [(a, b) for a, b, _ in spans]
+    for m in _LEAF.finditer(text):  # a layout of <div>s or table cells is read too, not lost
+        start, end = m.start(1), m.start(1) + len(m.group(1).rstrip())
+        clean = _SPACE.sub(" ", html.unescape(_TAG.sub(" ", m.group(1)))).strip()
+        if clean and not any(a < end and start < b for a, b in taken):
+            spans.append((start, end, clean))
+    return sorted(spans)
 
 
 def _plain_spans(text: str) -> list[tuple[int, int, str]]:

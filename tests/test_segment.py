@@ -222,3 +222,15 @@ def test_short_lines_with_no_other_prose_are_answers_not_headings():
     assert [p.kind for p in answers] == [PROSE] * 3
     article = split_paragraphs("A Title\n\nA Heading\n\nThe council met on Monday and agreed to send aid.")
     assert [p.kind for p in article] == [TITLE, HEADING, PROSE]
+
+
+def test_html_text_in_divs_and_table_cells_is_read_not_lost():
+    page = ("<html><body><p>Ministers met in Lisbon.</p><div>The alliance should send aircraft now.</div>"
+            "<table><tr><td>Bring them home, said the minister.</td></tr></table>"
+            "<li><div>Inside a list item, read once.</div></li></body></html>")
+    paras = split_paragraphs(page)
+    assert [p.text for p in paras] == ["Ministers met in Lisbon.", "The alliance should send aircraft now.",
+                                       "Bring them home, said the minister.", "Inside a list item, read once."]
+    assert all(page[p.start:p.end] == p.text for p in paras[:3])  # offsets point into the page
+    divs_only = "<html><body><div>We should send troops now.</div><div>No, bring them home.</div></body></html>"
+    assert [p.text for p in split_paragraphs(divs_only)] == ["We should send troops now.", "No, bring them home."]
