@@ -26,7 +26,7 @@ _NAME = (r"(?:" + _TITLE + r" )?[A-Z][\w'\u2019.-]{0,40}"
 # A role's words are neither attribution verbs nor auxiliaries: "the ministry said it opposed" is
 # "the ministry", and "the request was under review, said ..." names nobody.
 _ROLE = (r"(?:[Tt]he|[Aa]n?|[Oo]ne|[Ss]everal|[Mm]any|[Ss]ome|[Ii]ts|[Tt]heir|[Hh]is|[Hh]er)"
-         rf"(?: (?!(?:{_VERBS}|is|are|was|were|will|would|has|have|had|can|could|should|must)\b)[a-z][\w'-]*){{1,5}}")
+         rf"(?: (?!(?:{_VERBS}|is|are|was|were|will|would|has|have|had|can|could|should|must)\b)(?:[a-z][\w'-]*|[A-Z]{{2,5}}\b)){{1,5}}")  # "the UN envoy"
 _ACTOR = rf"\b(?:(?:{_ROLE})(?: {_NAME})?|(?:[Tt]he )?{_NAME})"
 # After the verb ("said the minister") only a name or a role ending in an actor noun counts,
 # so "said the request was under review" does not make "the request..." a holder.

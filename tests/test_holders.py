@@ -105,3 +105,8 @@ def test_a_speaker_after_a_clause(text, holders):
 ])
 def test_clauses_participles_and_history_are_not_holders(text, holder):
     assert main_holder(text) == holder
+
+
+def test_acronyms_in_a_role():
+    assert [h.holder for h in find_holders("Aid must reach Gaza, said the UN envoy on Monday.")] == ["the UN envoy"]
+    assert main_holder("Aid must flow, the EU foreign policy chief said.") == "the EU foreign policy chief"
