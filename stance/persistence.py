@@ -292,7 +292,8 @@ def build_default_model(corpus: str | os.PathLike = "training_data/corpus.jsonl"
                    for t, s, m, a in zip(texts, labels, means, about))
     _atomic_write(BUNDLED_DATA, lambda tmp: Path(tmp).write_bytes(gzip.compress(data.encode("utf-8"), mtime=0)))
     manifest = {**versions(), "labels": [str(c) for c in bundle["stance"].classes_], "params": DEFAULT_PARAMS,
-                "n_train": sum(label is not None for label in labels), "sha256": sha256(DEFAULT_MODEL), "data_sha256": sha256(BUNDLED_DATA)}
+                "n_train": sum(label is not None for label in labels),  # the stance model's rows
+                "sha256": sha256(DEFAULT_MODEL), "data_sha256": sha256(BUNDLED_DATA)}
     manifest.pop("python")
     MANIFEST.write_text(json.dumps(manifest, indent=2) + "\n")
     clear_cache()
