@@ -152,15 +152,15 @@ def analyze_batch(texts: list[str], model=None, evidence: int = 5) -> list[Analy
     labels = [str(c) for c in model.classes_]
     order = sorted(range(len(labels)), key=lambda i: (LABELS.index(labels[i]) if labels[i] in LABELS else 3, labels[i]))
     labels = [labels[i] for i in order]
-    done = []  # (probabilities, evidence, sentiment, means, holders) per prose paragraph
+    means_detector, relevance = load_default_means(), load_default_relevance()
+    done = []  # (probabilities, evidence, sentiment, means, holders, relevance) per prose paragraph
     step = StanceClassifier.BLOCK  # a block at a time, finished while its per-text caches are warm
     for start in range(0, len(prose), step):
         block = prose[start:start + step]
         proba, why = model.predict_proba_explained(block, top=evidence)
-        relevance = load_default_relevance()
         about = relevance.predict_proba(block)[:, 1] if relevance is not None else [None] * len(block)
-        for text, row, reasons, detected, p_about in zip(block, proba[:, order], why,
-                                                         load_default_means().predict(block), about):
+        for text, row, reasons, detected, p_about in zip(block, proba[:, order], why, means_detector.predict(block),
+                                                         about):
             stance = labels[int(np.argmax(row))]
             done.append((row, reasons, _sentiment.score(text), means_stances(text, stance, detected),
                          find_holders(text), None if p_about is None else round(float(p_about), 4)))

@@ -118,6 +118,12 @@ def _first_bad_line(path: Path) -> int:
     return 1
 
 
+def _short_row(path, record: dict) -> str:
+    """Why a value may be missing: csv fills a row with fewer fields than the header with None."""
+    short = None in record.values() and Path(path).suffix.lower() in (".csv", ".tsv", ".txt")
+    return " (the row has fewer fields than the header)" if short else ""
+
+
 def read_labelled(path: str | os.PathLike, text: str = "text", label: str = "stance",
                   label_map: dict[str, str] | None = None, keep_unknown: bool = False) -> list[dict]:
     """Records with non-empty `text` and a known `label`, renamed to ``text``/``stance``.
@@ -134,16 +140,14 @@ def read_labelled(path: str | os.PathLike, text: str = "text", label: str = "sta
                 raise DataError(f"{path}, line {n}: missing column {col!r} (columns: {', '.join(map(str, rec))}); "
                                 f"choose others with --text-column/--label-column")
         body, raw = rec[text], rec[label]
-        short = " (the row has fewer fields than the header)" if None in rec.values() and Path(path).suffix.lower() in (
-            ".csv", ".tsv", ".txt") else ""  # csv fills a short row's missing fields with None
         if body is None:
-            raise DataError(f"{path}, line {n}: no value in {text!r}{short}")
+            raise DataError(f"{path}, line {n}: no value in {text!r}{_short_row(path, rec)}")
         if not isinstance(body, str):
             raise DataError(f"{path}, line {n}: {text!r} is {type(body).__name__}, expected text")
         if not body.strip():
             raise DataError(f"{path}, line {n}: empty {text!r}")
         if raw is None or not str(raw).strip():  # not "None", which would read as SemEval's NONE
-            raise DataError(f"{path}, line {n}: no label in {label!r}{short if raw is None else ''}")
+            raise DataError(f"{path}, line {n}: no label in {label!r}{_short_row(path, rec) if raw is None else ''}")
         raw = str(raw).strip()
         stance = raw if keep_unknown else mapping.get(raw.lower())
         if not stance:
