@@ -143,7 +143,9 @@ def analyze(text: str, model=None, evidence: int = 5) -> Analysis:
 def analyze_batch(texts: list[str], model=None, evidence: int = 5) -> list[Analysis]:
     """analyze() over several texts with one model call, which is much faster than one call each.
     `model` decides the stance; which means a paragraph discusses, and whether it is about
-    intervention at all, always come from the shipped MeansDetector and RelevanceDetector."""
+    intervention at all, always come from the shipped MeansDetector and RelevanceDetector.
+    Stances are the model's labels as strings (a model fitted on 0/1/2 gives "0"/"1"/"2"), so that a
+    result reads the same in Python as in its JSON and CSV forms."""
     from .persistence import load_default_means, load_default_relevance
 
     model = _stance_model(model)

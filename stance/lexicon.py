@@ -206,26 +206,31 @@ _ACTING = (r"arm|send|strike(?! an? (?:\w+ )?(?:deal|bargain|balance))|bomb|drop
            r"extend|expand|increase|step (?:in|up)|scale up|act|"
            r"stand (?:with|by|up)|protect|defend|punish|target|hit|commit|sustain|maintain|do more|go in|rescue|"
            r"topple|establish|declare|set up|station|reinforce|escalate|authori[sz]e|approve|pledge|deliver|"
-           r"launch|mount|carry out|lift a finger")
+           r"(?:launch|mount|carry out)(?=\s+(?:(?:a|an|the|more|new|further|its|their|our)\s+)?(?:[\w-]+\s+){0,2}?"
+           r"(?:strikes?|air ?strikes|attacks?|raids?|operations?|offensive|intervention|invasion|mission|"
+           r"campaign|assault|incursion|rescue|airlift|bombing)\b)|lift a finger")
 _UNDOING = (r"withdraw|lift(?! a finger)|ease|end(?! up)|stop|leave|pull (?:out|back)(?! all the stops)|stay out|"
             r"stay away|stay neutral|keep out|cut(?! off)|scrap|abandon|drop|wind down|step back|stand aside|"
             r"back down|give (?:up|in|way)|bring \w+(?: \w+)? home|come home|halt|suspend|avoid|rethink|reconsider|"
             r"disengage|retreat|relax|reduce|scale (?:back|down)|recall|hand over|ignore")
 _MODAL = (r"should|must|ought to|needs? to|ha(?:s|ve) to|(?:it is )?time to|let us|let's|"
           r"urge \w+ to|call on \w+ to|obliged to|obligated to|no (?:choice|option|alternative) but to|"
-          r"(?:it is|it's) (?:right|necessary|essential|vital|imperative|urgent) to")
+          r"it(?:'s| is| would be| will be| was)(?P<itneg> not|n't)? (?:right|necessary|essential|vital|imperative|urgent|"
+          r"(?P<bad>wrong|a mistake|an error|unwise|foolish|reckless|dangerous|irresponsible)) to")
 _ADVERB = r"(?:not (?:only|just|merely|simply)|\w+ly|also|now|still|therefore|then|instead|finally|again|even|just|at once)"
 # "A duty/responsibility to" is left out: in debate texts "the responsibility to protect" names a doctrine
 # both sides argue over, and counting it made the third-party dev set's calibration worse (ECE +0.02).
 # All these patterns match lower-cased text: twice as fast as IGNORECASE (only counts are kept, no offsets).
 # A negator just before the modal negates the call too: "we don't need to send", "now is not the time to",
-# and so does a denied opinion around it: "I don't think we should intervene".
+# and so does a denied opinion around it: "I don't think we should intervene", or a frame that is denied or
+# judges badly: "it is not necessary to send troops", "it would be a mistake to withdraw" (both swap).
+# "Launch", "mount" and "carry out" count only with a military object: not "launch an inquiry".
 _DENIED = (r"(?:i|we|you|they)\s+(?:do not|don't)\s+(?:think|believe|feel|agree)(?:\s+that)?\s+"
            r"(?:we|they|you|he|she|it|(?:the\s+)?[a-z][\w.-]*)")  # "I don't think (that) the UK should ..."
-_DIRECTIVE = re.compile(rf"(?<!\w)({_DENIED}\s+|(?:do not|don't|does not|doesn't|did not|didn't|not the|"
+_DIRECTIVE = re.compile(rf"(?<!\w)(?P<pre>{_DENIED}\s+|(?:do not|don't|does not|doesn't|did not|didn't|not the|"
                         rf"(?<!is it )(?<!\bor )not|no)\s+)?(?:{_MODAL})"  # not "is it not time to", "whether or not"
-                        rf"(?:(n't)|\s+(not|never|no longer)(?!\s+(?:only|just|merely|simply)\b))?\s+(?:{_ADVERB}\s+)?"
-                        rf"(?:({_ACTING})|{_UNDOING})\b")
+                        rf"(?:(?P<nt>n't)|\s+(?P<neg>not|never|no longer)(?!\s+(?:only|just|merely|simply)\b))?\s+"
+                        rf"(?:{_ADVERB}\s+)?(?:(?P<act>{_ACTING})|{_UNDOING})\b")
 _OBJECTS = r"the|a|an|our|their|them|this|these|those|more|all|every|now|peacekeepers|troops|sanctions|weapons|arms|aid"
 # These and _JUDGED are tried only where a sentence starts (one scan finds the starts for all three).
 _SENTENCE_START = re.compile(r"(?:^|[.!?;:]\s|\n)[\s\"'\u201c\u2018(]*")
@@ -274,7 +279,8 @@ def directives(text: str) -> tuple[int, int]:
             undoing += 1
 
     for m in _DIRECTIVE.finditer(text):
-        count(m, bool(m.group(4)), bool(m.group(1)) ^ bool(m.group(2) or m.group(3)))
+        negated = bool(m.group("pre")) ^ bool(m.group("nt") or m.group("neg"))
+        count(m, bool(m.group("act")), negated ^ bool(m.group("itneg")) ^ bool(m.group("bad")))
     for start in _SENTENCE_START.finditer(text):
         at = start.end()
         if text[start.start():start.start() + 1] != ";":  # an imperative opens a sentence, not a clause

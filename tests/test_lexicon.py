@@ -101,6 +101,11 @@ def test_a_judged_course_of_action_counts_by_what_is_judged_and_how():
     ("I don't think we should intervene. I do not believe that they should withdraw.", (1, 1)),  # denied opinions
     ("I don't think the UK should send troops.", (0, 1)),
     ("Those who don't agree anymore should leave. People who don't think twice should stop.", (0, 2)),  # no opinion
+    ("It is not necessary to send troops. It isn't right to withdraw now.", (1, 1)),  # a denied frame swaps
+    ("It would be a mistake to send troops. It would be wrong to abandon them.", (1, 1)),  # so does a bad one
+    ("It's not wrong to intervene.", (1, 0)),
+    ("They must launch an inquiry. We must mount pressure. They carried out a survey.", (0, 0)),  # no military object
+    ("NATO must mount a rescue operation. We should launch a humanitarian intervention.", (2, 0)),
     ("Is it not time to send troops? Whether or not it is time to withdraw is unclear.", (1, 1)),  # not negations
 ])
 def test_calls_with_particles_objects_contractions_and_negators(text, calls):
