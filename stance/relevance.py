@@ -17,9 +17,13 @@ from threadpoolctl import threadpool_limits
 class RelevanceDetector(ClassifierMixin, BaseEstimator):
     """The probability that a text is about intervention, from hashed word n-grams (as MeansDetector:
     fast to load). Learned from our corpus's on-topic and `unrelated` paragraphs, our short claims,
-    and off-topic paragraphs and fragments written for it."""
+    and texts written for it (off-topic ones, near misses such as "a task force on potholes", and
+    on-topic ones in plain words). C=2: with the near misses added, 5-fold CV on the training texts gave
+    off-topic F1 0.747 / 0.729 / 0.715 at C=1 / 2 / 4 and kept 98.6 / 99.0 / 99.3% of on-topic texts, and
+    the third-party dev set (all on-topic) kept 97.8 / 99.3 / 99.3%; dropping on-topic text is the costlier
+    mistake for a user who filters on relevance."""
 
-    def __init__(self, C: float = 1.0, n_features: int = 2**16):
+    def __init__(self, C: float = 2.0, n_features: int = 2**16):
         self.C = C
         self.n_features = n_features
 
