@@ -87,6 +87,15 @@ _CLAUSE_OPENERS = frozenset("when if while after before although though because 
 _AUX = frozenset("will would did does do has have had is are was were can could may might should must not who "
                  "which that declined to".split())
 _PRONOUN = re.compile(rf"\b(?P<who>[Hh]e|[Ss]he|[Tt]hey) (?P<cue>{_VERBS})\b")
+# A holder never ends in a function word, a pronoun or a figure: "what it" in "what it says", "nothing"
+# in "nothing suggests", "2021" in "in 2021 said": such a match is a clause, not a name. Nor in a thing
+# that cannot hold a view: "the record shows", "history suggests", "the treaty says" are the author arguing.
+_NO_HEAD = frozenset(
+    "it its itself they them their theirs me my we us our you your him his her he she one who whom whose which "
+    "that this these those what to and or but nor so the a an now then later never always often also still "
+    "already only even just ever both first nobody nothing someone anyone everyone everybody somebody own being "
+    "cannot record history evidence experience logic situation precedent theory facts truth reality data figures "
+    "numbers arithmetic maths lesson lessons law charter treaty mandate".split())
 _NOT_ACTORS = frozenset({"he", "she", "they", "we", "i", "you", "it", "this", "that", "there", "which", "who", "what", "and", "but", "so", "the", "a",
                          "report", "the report", "a report", "the study", "a study", "the article"})
 
@@ -128,7 +137,8 @@ def find_holders(text: str) -> list[Holder]:
 
         def add(who: str, start: int, cue: str) -> bool:
             end = start + len(who)
-            if any(a < end and start < b for a, b in taken):
+            last = who.rsplit(" ", 1)[-1].lower()
+            if last in _NO_HEAD or last.isdigit() or any(a < end and start < b for a, b in taken):
                 return False
             found[start] = Holder(who, cue, start, end)
             taken.append((start, end))

@@ -102,6 +102,13 @@ def test_a_speaker_after_a_clause(text, holders):
     ("A key US ally said the troops should come home.", "A key US ally"),
     ("Troops entered Mosul, said the ministry.", "the ministry"),
     ("The town fell on Monday, but officials said the army would return.", "officials"),
+    # a clause's pronoun, a figure or a thing is no holder: the author argues
+    ("Whatever it says, the mission must stay.", "author"),
+    ("Nothing suggests the strikes worked. We should stop them.", "author"),
+    ("Theory and history both say otherwise: sanctions rarely work.", "author"),
+    ("The record suggests that the blockade failed. Lift it.", "author"),
+    ("The charter says force is a last resort, and it has not been reached.", "author"),
+    ("The foreign minister said the embargo must stay.", "The foreign minister"),  # a real holder stays
 ])
 def test_clauses_participles_and_history_are_not_holders(text, holder):
     assert main_holder(text) == holder
