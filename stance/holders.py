@@ -156,10 +156,9 @@ def find_holders(text: str) -> list[Holder]:
                                                           or _ON_A_DAY.search(text, lo, hi)):
             m = _SUBJECT.match(text, lo, hi)  # an act with no sign of news
         if m and len(m.group("who").split()) <= 12 and not _AUX.intersection(m.group("who").lower().split()) \
-                and m.group("who").split()[0].lower() not in _CLAUSE_OPENERS \
                 and not _speaker_follows(text, m):  # "Troops entered Mosul, said the ministry"
-            who = _clean(m.group("who"))
-            if who.lower() not in _NOT_ACTORS:
+            who = _clean(m.group("who"))  # without a leading "But", "So": "So when people here say"
+            if who and who.lower() not in _NOT_ACTORS and who.split()[0].lower() not in _CLAUSE_OPENERS:
                 add(who, m.start("who"), m.group("cue"))
         for pattern in _PATTERNS:
             for m in pattern.finditer(text, lo, hi):

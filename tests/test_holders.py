@@ -108,6 +108,7 @@ def test_a_speaker_after_a_clause(text, holders):
     ("Theory and history both say otherwise: sanctions rarely work.", "author"),
     ("The record suggests that the blockade failed. Lift it.", "author"),
     ("The charter says force is a last resort, and it has not been reached.", "author"),
+    ("So when people here say the navies protect shipowners, they forget the crews.", "author"),
     ("The foreign minister said the embargo must stay.", "The foreign minister"),  # a real holder stays
 ])
 def test_clauses_participles_and_history_are_not_holders(text, holder):
