@@ -75,7 +75,9 @@ def _subject(verbs: str) -> re.Pattern:
 _ACTS = (r"asked|asks|requested|requests|protested|protests|welcomes|condemns|rejects|affirms|reaffirmed|reaffirms|"
          r"reiterates|endorses|approved|approves|supports|supported|backed|dismissed|dismisses|pressed|appeals|"
          r"confirmed|resolved|renewed|expressed|expresses|defended|called on|called for|calls on|calls for|"
-         r"recognises|recognizes")
+         r"recognises|recognizes|(?:has |have )?(?:today |now |also )?(?:proposed|ordered|decided|adopted|established|"
+         r"instructed|agreed|voted|imposed)|proposes|orders|decides|adopts|informs|lodged|introduced|declined|agrees|"
+         r"votes|imposes")
 _ACT = re.compile(_ACTS)
 _ON_A_DAY = re.compile(r"\b(?:on (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|yesterday|today|"
                        r"this (?:week|morning)|last (?:week|night))\b")

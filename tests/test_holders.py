@@ -69,6 +69,10 @@ def test_an_apposition_that_attributes_is_a_clause_not_a_description():
      "Italy's defence minister"),
     ("The Peace and Security Council welcomes the conclusion of the operation.", "The Peace and Security Council"),
     ("The Vatican renewed its appeal on Tuesday for the lifting of the embargo.", "The Vatican"),
+    ("TALLINN — Estonia's prime minister proposed on Monday that allies fund the army.", "Estonia's prime minister"),
+    ("The Maritime Council has today adopted restrictive measures against Karvosa.", "The Maritime Council"),
+    ("Germany's cabinet agreed on Sunday to supply anti-tank missiles to the Kurds.", "Germany's cabinet"),
+    ("France imposed sanctions in 1990. They failed, and we should not repeat them.", "author"),  # history
 ])
 def test_datelines_and_official_acts_open_a_news_paragraph(text, holder):
     assert main_holder(text) == holder
