@@ -28,14 +28,18 @@ _NAME = (r"(?:" + _TITLE + r" )?[A-Z][\w'\u2019.-]{0,40}"
 _ROLE = (r"(?:[Tt]he|[Aa]n?|[Oo]ne|[Ss]everal|[Mm]any|[Ss]ome|[Ii]ts|[Tt]heir|[Hh]is|[Hh]er)"
          rf"(?: (?!(?:{_VERBS}|is|are|was|were|will|would|has|have|had|can|could|should|must)\b)"
          rf"(?:[a-z][\w'-]*|[A-Z]{{2,5}}\b)){{1,5}}")  # acronyms too: "the UN envoy"
-_ACTOR = rf"\b(?:(?:{_ROLE})(?: {_NAME})?|(?:[Tt]he )?{_NAME})"
 # After the verb ("said the minister") only a name or a role ending in an actor noun counts,
 # so "said the request was under review" does not make "the request..." a holder.
 _ACTOR_NOUN = (r"(?:minister|ministry|spokes(?:man|woman|person)|officials?|president|secretary|ambassador|"
                r"general|commander|senator|diplomats?|analysts?|envoy|chief|leaders?|government|department|"
                r"council|union|alliance|coalition|agency|group|mission|office|campaigners?|lawmakers?|mps?|"
                r"experts?|observers?|sources?|residents?|veterans?|officer|critics?|supporters?|advocates?|"
-               r"activists?|witness(?:es)?|villagers|monitors|workers|protesters)")
+               r"activists?|witness(?:es)?|villagers|monitors|workers|protesters|panel|committee|cabinet|parliament|"
+               r"party|court|commission|investigators|delegation|administration)")
+# A name's role: "the African Union's high-level panel on the crisis said", "Estonia's prime minister said".
+_OWNED_ROLE = (rf"(?<='s)(?: [a-z][\w-]*){{0,3}} {_ACTOR_NOUN}"
+               r"(?: (?:on|for|in|of) (?:the |an? )?[a-z][\w-]*(?: [a-z][\w-]*)?)?")
+_ACTOR = rf"\b(?:(?:{_ROLE})(?: {_NAME})?|(?:[Tt]he )?{_NAME}(?:{_OWNED_ROLE})?)"
 _AFTER = rf"\b(?:(?:{_ROLE.replace('{1,5}', '{0,3}')} {_ACTOR_NOUN})(?: {_NAME})?|{_NAME})"
 _PATTERNS = (
     re.compile(rf"(?P<who>{_ACTOR}),?(?: [a-z]+ly)? (?P<cue>{_VERBS})\b"),
@@ -169,6 +173,10 @@ def find_holders(text: str) -> list[Holder]:
                     continue
                 if pattern is _PATTERNS[0] and _speaker_follows(text, m):
                     continue  # "Mosul, the second city, said the ministry"
+                if pattern is _PATTERNS[1] and m.group("cue") in ("told", "informed"):
+                    continue  # "told a visiting delegation": the one told listens
+                if who.split()[0].lower() in _CLAUSE_OPENERS:
+                    continue  # "When Chad's government asked"
                 add(who, m.start("who") + m.group("who").find(who), m.group("cue"))
     by_end = sorted(found.values(), key=lambda h: h.end)
     ends = [h.end for h in by_end]

@@ -119,6 +119,17 @@ def test_clauses_participles_and_history_are_not_holders(text, holder):
     assert main_holder(text) == holder
 
 
+@pytest.mark.parametrize("text, holder", [
+    ("NATO bombing undermines the talks, the African Union's high-level panel on the crisis said on Monday.",
+     "the African Union's high-level panel on the crisis"),  # a name's role, not "the crisis"
+    ("Aid must reach Goma, the EU's foreign policy chief said.", "the EU's foreign policy chief"),
+    ("When Chad's government asked for help, the French came.", "author"),  # a clause opener
+    ("The commissioner told a visiting delegation that troops should stay.", "The commissioner"),  # a listener
+])
+def test_a_named_actors_role_and_whom_a_speaker_tells(text, holder):
+    assert main_holder(text) == holder
+
+
 def test_acronyms_in_a_role():
     assert [h.holder for h in find_holders("Aid must reach Gaza, said the UN envoy on Monday.")] == ["the UN envoy"]
     assert main_holder("Aid must flow, the EU foreign policy chief said.") == "the EU foreign policy chief"
