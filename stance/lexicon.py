@@ -262,36 +262,37 @@ _JUDGED = re.compile(
     r"necessary|essential|justified|vital|wise|overdue|imperative|worth|only way|duty|legitimate)\b")
 
 
+def calls(text: str) -> list[tuple[int, int, bool]]:
+    """Each call in `text` as (start, end, asks to act or do more), in order of the patterns that find
+    them: modals, then imperatives and judgements where sentences start. Offsets point into `text`."""
+    found = []
+    low, _ = _folded(text)  # patterns are lower case; offsets hold because the length does not change
+
+    def add(m, act: bool, negated: bool) -> None:
+        if act:
+            turned = _UNDO_OBJECT.match(low, m.end())
+        else:
+            turned = bool(_STOPPING.intersection(m.group(0).split())) and _HARM_OBJECT.match(low, m.end())
+        found.append((m.start(), m.end(), act ^ negated ^ bool(turned)))  # a negator or an object turns it
+
+    for m in _DIRECTIVE.finditer(low):
+        negated = bool(m.group("pre")) ^ bool(m.group("nt") or m.group("neg"))
+        add(m, bool(m.group("act")), negated ^ bool(m.group("itneg")) ^ bool(m.group("bad")))
+    for start in _SENTENCE_START.finditer(low):
+        at = start.end()
+        if low[start.start():start.start() + 1] != ";":  # an imperative opens a sentence, not a clause
+            if m := _IMPERATIVE.match(low, at):
+                add(m, bool(m.group(1)), False)
+            elif m := _NEGATED_IMPERATIVE.match(low, at):
+                add(m, bool(m.group(1)), True)
+        if m := _JUDGED.match(low, at):  # acting judged well, or undoing judged badly, is a call to act
+            favourable = bool(m.group(3)) == bool(m.group(2))  # "right", or "not a mistake"
+            found.append((m.start(), m.end(), favourable != bool(m.group(1))))
+    return found
+
+
 def directives(text: str) -> tuple[int, int]:
     """How many calls in `text` ask to act or do more, and how many to undo or do less."""
-    acting = undoing = 0
-    text = text.lower().replace("\u2019", "'")
-
-    def count(m, act: bool, negated: bool) -> None:
-        nonlocal acting, undoing
-        if act:
-            turned = _UNDO_OBJECT.match(text, m.end())
-        else:
-            turned = bool(_STOPPING.intersection(m.group(0).split())) and _HARM_OBJECT.match(text, m.end())
-        if act ^ negated ^ bool(turned):  # a negator, or an object like "the withdrawal", turns it
-            acting += 1
-        else:
-            undoing += 1
-
-    for m in _DIRECTIVE.finditer(text):
-        negated = bool(m.group("pre")) ^ bool(m.group("nt") or m.group("neg"))
-        count(m, bool(m.group("act")), negated ^ bool(m.group("itneg")) ^ bool(m.group("bad")))
-    for start in _SENTENCE_START.finditer(text):
-        at = start.end()
-        if text[start.start():start.start() + 1] != ";":  # an imperative opens a sentence, not a clause
-            if m := _IMPERATIVE.match(text, at):
-                count(m, bool(m.group(1)), False)
-            elif m := _NEGATED_IMPERATIVE.match(text, at):
-                count(m, bool(m.group(1)), True)
-        if m := _JUDGED.match(text, at):  # acting judged well, or undoing judged badly, is a call to act
-            favourable = bool(m.group(3)) == bool(m.group(2))  # "right", or "not a mistake"
-            if favourable != bool(m.group(1)):
-                acting += 1
-            else:
-                undoing += 1
-    return acting, undoing
+    found = calls(text)
+    acting = sum(act for _, _, act in found)
+    return acting, len(found) - acting

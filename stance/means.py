@@ -39,14 +39,17 @@ _BACKING = re.compile(r"\b(?:(?:i|we|you|they|he|she|who)\s+(?:also\s+|still\s+|
                       re.IGNORECASE)
 
 
-def _means_cues(text: str) -> tuple[list, list]:
-    """(passive calls, plain backings) in `text`, each (start, end, words, cue category)."""
+def _means_cues(text: str) -> tuple[list, list, list]:
+    """(passive calls, plain backings, active calls) in `text`, each (start, end, words, cue category).
+    An active call's verb decides its direction ("must end the operation", "time to stop arming",
+    "should not lift the sanctions"), which a modal alone would get wrong."""
     lower = text.lower()  # most paragraphs have neither: skip the regexes (a third of means_stances' time)
     passive = [(m.start(), m.end(), m.group(0), "recommend" if m.group(1) else "reject")
                for m in _UNDO.finditer(text)] if " be " in lower else []
     backing = [(m.start(), m.end(), m.group(0), "recommend") for m in _BACKING.finditer(text)] \
         if "back" in lower or "support" in lower or "endorse" in lower or "favo" in lower else []
-    return passive, backing
+    active = [(a, b, text[a:b], "recommend" if act else "reject") for a, b, act in lexicon.calls(text)]
+    return passive, backing, active
 
 
 @dataclass(frozen=True)
@@ -137,11 +140,12 @@ def means_stances(text: str, paragraph_stance: str | None = None,
     if not found and not detected:
         return []
     all_cues = lexicon.find_cues(text)
-    passive, backing = _means_cues(text)
-    negated = [(s, e) for s, e, _, cat in passive if cat == "recommend"]  # "should not be lifted"
+    passive, backing, active = _means_cues(text)
+    # A call decides for the words inside it: "should not be lifted", "should not lift the sanctions".
+    judged = [(s, e) for s, e, _, cat in passive if cat == "recommend"] + [(s, e) for s, e, _, _ in active]
     every = sorted([(s, e, w, cat) for cat in _POLARITY for s, e, w in all_cues[cat]
                     if not (cat == "reject" and _NOT_ONLY.match(text, e))  # "should not only ... but also"
-                    and not any(a <= s < b for a, b in negated)] + passive + backing)
+                    and not any(a <= s < b for a, b in judged)] + passive + backing + active)
     rejections = [c for c in every if c[3] == "reject"]
     cues = (every, [c[0] for c in every], rejections, [c[0] for c in rejections])
     votes: dict[str, list[tuple[str, str, int, int, bool]]] = {}  # stance, trigger, start, end, own cue?

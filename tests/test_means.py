@@ -37,6 +37,18 @@ def test_passive_undoing_plain_backing_and_not_only(text, means, stance):
     assert stances(text)[means] == stance
 
 
+@pytest.mark.parametrize("text, means, paragraph, stance", [
+    ("France must end Operation Barkhane and bring its soldiers home.", "ground_troops", "oppose", "oppose"),
+    ("It is time to stop arming the Saudis.", "arms", "oppose", "oppose"),
+    ("The US should cut military aid to Israel.", "arms", "oppose", "oppose"),
+    ("The EU should not lift the sanctions on Belarus.", "sanctions", "support", "support"),
+    ("We must stop the genocide with air strikes.", "air_strikes", "support", "support"),  # a harm is stopped
+    ("NATO should send more troops, but it should not impose a no-fly zone.", "no_fly_zone", "support", "oppose"),
+])
+def test_an_active_call_takes_the_direction_of_its_verb(text, means, paragraph, stance):
+    assert {m.means: m.stance for m in means_stances(text, paragraph)}[means] == stance
+
+
 def test_negated_giving_is_opposition():
     assert stances("The government will not send weapons to either side.")["arms"] == "oppose"
 
