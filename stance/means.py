@@ -160,6 +160,7 @@ def means_stances(text: str, paragraph_stance: str | None = None,
             if i >= 0 and hs < spans[i][1]:
                 mentions.append((i, order, hs, he, words, name))
     clauses_of: dict[int, list[tuple[int, int]]] = {}
+    free_of: dict[tuple[int, str], list[tuple[int, int]]] = {}  # clauses naming no other means
     named_in: dict[int, list[tuple[int, str]]] = {}  # sentence -> (start, means) of its mentions
     for i, _, hs, _, _, name in mentions:
         named_in.setdefault(i, []).append((hs, name))
@@ -170,7 +171,10 @@ def means_stances(text: str, paragraph_stance: str | None = None,
         clause = next(((a, b) for a, b in clauses if a <= hs < b), (s0, e0))
         got = subjects.get(hs) or _polarity(text, cues, hs, [clause], clause[0])
         if got is None:  # borrow from the sentence, but not a cue that sits with another means
-            free = [(a, b) for a, b in clauses if not any(a <= at < b and other != name for at, other in named_in[i])]
+            free = free_of.get((i, name))
+            if free is None:  # once per sentence and means: a sentence of many mentions stays linear
+                others = sorted(at for at, other in named_in[i] if other != name)
+                free = free_of[(i, name)] = [(a, b) for a, b in clauses if bisect_left(others, a) == bisect_left(others, b)]
             got = _polarity(text, cues, hs, free, s0)
         stance, trigger = got if got else (paragraph_stance or "neutral", words)
         if paragraph_stance == "neutral":

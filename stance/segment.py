@@ -49,6 +49,7 @@ _UNSHOWN = re.compile(r"<!--.*?(?:-->|$)|<(script|style|noscript|template)(?![\w
                       re.IGNORECASE | re.DOTALL)
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff]")  # zero-width characters and a byte-order mark
 _SPACE = re.compile(r"\s+")
+_WORD = re.compile(r"\S+")
 # A line and its end; Unicode's line separator breaks a line and its paragraph separator a paragraph.
 # (A form feed is a page break, often mid-sentence in text from PDFs: only whitespace.)
 _LINE = re.compile(r"[^\r\n\u2028\u2029]*(?:\r\n|[\r\n\u2028\u2029])|[^\r\n\u2028\u2029]+$")
@@ -80,9 +81,14 @@ def split_paragraphs(text: str) -> list[Paragraph]:
         raise TypeError(f"expected text as str, got {type(text).__name__}")
     shown = _UNSHOWN.sub(lambda m: " " * len(m.group(0)), text) if "<" in text else text  # offsets kept
     html_input = _looks_like_html(shown)
-    spans = _html_spans(shown) if html_input else _plain_spans(text)
-    spans = [(start, end, clean) for start, end, clean in spans if _INVISIBLE.sub("", clean).strip()]
-    kinds = [_kind(clean, first=i == 0) for i, (_, _, clean) in enumerate(spans)] if len(spans) > 1 else [PROSE]
+    tagged = _html_spans(shown) if html_input else [(*span, "") for span in _plain_spans(text)]
+    tagged = [span for span in tagged if _INVISIBLE.sub("", span[2]).strip()]
+    spans, tags = [span[:3] for span in tagged], [span[3] for span in tagged]
+    # A page's <h1> is its title and <h2>-<h6> its headings, whatever their words; then a menu item
+    # before the <h1> ("Home") is not the title.
+    titled = "h1" in tags
+    kinds = [TITLE if tag == "h1" else HEADING if tag in _HEADINGS else _kind(clean, first=i == 0 and not titled)
+             for i, ((_, _, clean), tag) in enumerate(zip(spans, tags))] if len(spans) > 1 else [PROSE]
     if PROSE not in kinds:  # short lines and nothing else are answers or posts, not an article's headings
         kinds = [PROSE if kind in (TITLE, HEADING) else kind for kind in kinds]
     out = []
@@ -101,9 +107,16 @@ LONGEST = 250
 
 
 def _pieces(paragraph: str) -> list[tuple[int, int]]:
-    """(start, end) of about equal runs of whole sentences, none over LONGEST words unless one
-    sentence is."""
-    sentences = sentence_spans(paragraph)
+    """(start, end) of about equal runs of whole sentences, none over LONGEST words; a longer
+    "sentence" (a transcript with no full stops) is cut between words."""
+    sentences = []
+    for a, b in sentence_spans(paragraph):
+        words = [m.span() for m in _WORD.finditer(paragraph, a, b)]
+        if len(words) <= LONGEST:
+            sentences.append((a, b))
+        else:
+            size = -(-len(words) // -(-len(words) // (LONGEST * 3 // 5)))  # even runs of 150 words or fewer
+            sentences += [(words[k][0], words[min(k + size, len(words)) - 1][1]) for k in range(0, len(words), size)]
     words = [len(paragraph[a:b].split()) for a, b in sentences]
     target = sum(words) / -(-sum(words) // (LONGEST * 3 // 5))  # pieces of 150 words or fewer, evened out
     pieces, first, count = [], 0, 0
@@ -125,18 +138,40 @@ def _looks_like_html(text: str) -> bool:
     return next(tags, None) is not None and next(tags, None) is not None
 
 
-def _html_spans(text: str) -> list[tuple[int, int, str]]:
-    """Paragraphs of `text`, whose unshown parts (scripts, styles, comments) are already blanked."""
-    spans = []
+_HEADINGS = frozenset("h2 h3 h4 h5 h6".split())
+# Inside one element, paragraphs parted the old way: two line breaks or more, or a blank line.
+_HTML_BREAK = re.compile(r"(?:<br(?![\w-])[^<>]{0,200}>\s*){2,}|\n[ \t\r]*\n\s*", re.IGNORECASE)
+
+
+def _element_spans(text: str, start: int, end: int, tag: str) -> list[tuple[int, int, str, str]]:
+    """(start, end, clean text, tag) of each paragraph in the element's inner HTML text[start:end]."""
+    out = []
+    for a, b in _between(_HTML_BREAK, text, start, end):
+        raw = text[a:b]
+        clean = _SPACE.sub(" ", html.unescape(_TAG.sub(" ", raw))).strip()
+        if clean:
+            lead = len(raw) - len(raw.lstrip())
+            out.append((a + lead, a + len(raw.rstrip()), clean, tag))
+    return out
+
+
+def _between(separator: re.Pattern, text: str, start: int, end: int) -> list[tuple[int, int]]:
+    cuts = [(m.start(), m.end()) for m in separator.finditer(text, start, end)]
+    edges = [start] + [x for cut in cuts for x in cut] + [end]
+    return list(zip(edges[::2], edges[1::2]))
+
+
+def _html_spans(text: str) -> list[tuple[int, int, str, str]]:
+    """Paragraphs of `text` with their element's tag; its unshown parts (scripts, styles, comments)
+    are already blanked."""
+    spans, taken = [], []
     for m in _HTML_P.finditer(text):
-        clean = _SPACE.sub(" ", html.unescape(_TAG.sub(" ", m.group(2)))).strip()
-        spans.append((m.start(2), m.start(2) + len(m.group(2).rstrip()), clean))
-    taken = [(a, b) for a, b, _ in spans]
+        spans += _element_spans(text, m.start(2), m.start(2) + len(m.group(2).rstrip()), m.group(1).lower())
+        taken.append(m.span(2))
     for m in _LEAF.finditer(text):  # a layout of <div>s or table cells is read too, not lost
         start, end = m.start(1), m.start(1) + len(m.group(1).rstrip())
-        clean = _SPACE.sub(" ", html.unescape(_TAG.sub(" ", m.group(1)))).strip()
-        if clean and not any(a < end and start < b for a, b in taken):
-            spans.append((start, end, clean))
+        if not any(a < end and start < b for a, b in taken):
+            spans += _element_spans(text, start, end, "")
     return sorted(spans)
 
 

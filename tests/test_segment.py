@@ -211,10 +211,27 @@ def test_a_long_block_of_plain_text_is_cut_at_sentence_ends():
     assert all(60 <= len(p.text.split()) <= 250 for p in prose[:-1])
     assert all(p.text == text[p.start:p.end] and p.text.endswith("us.") for p in prose[:-1])
     assert "".join(p.text for p in prose[:-1]).replace(" ", "") == (sentence * 30).replace(" ", "")
-    one_long_sentence = "word " * 300 + "end."
-    assert [p.text for p in split_paragraphs(one_long_sentence)] == [one_long_sentence]
+    no_full_stop = "word " * 300 + "end"  # a transcript: cut between words into even pieces
+    pieces = split_paragraphs(no_full_stop)
+    assert [len(p.text.split()) for p in pieces] == [101, 101, 99]
+    assert " ".join(p.text for p in pieces) == no_full_stop and all(p.text == no_full_stop[p.start:p.end] for p in pieces)
     for html_page in ("<p>" + sentence * 30 + "</p>", "<p>" + sentence * 29 + "Troops &amp; tanks.</p>"):
         assert len(split_paragraphs(html_page)) == 1  # a page's own paragraph is kept whole, entities or not
+
+
+def test_html_headings_and_old_style_breaks_inside_one_element():
+    body = ["NATO should send more troops to protect the town before winter comes.",
+            "Others say the mission has no exit and the bill falls on taxpayers."]
+    page = "<ul><li>Home</li><li>World</li></ul><h1>Should Europe act?</h1><div>" + "<br><br>\n".join(body) + "</div>"
+    paragraphs = split_paragraphs(page)
+    assert [(p.kind, p.text) for p in paragraphs][2:] == [("title", "Should Europe act?"), ("prose", body[0]),
+                                                          ("prose", body[1])]
+    assert [p.kind for p in paragraphs][:2] == ["heading", "heading"]  # a menu before the <h1> is no title
+    assert all(page[p.start:p.end] == p.text for p in paragraphs)  # offsets point into the page
+    article = split_paragraphs("<article>\n" + "\n\n".join(body) + "\n</article>")
+    assert [p.text for p in article] == body
+    assert split_paragraphs("<h2>Why the alliance must decide now, and what it costs</h2><p>" + body[0] + "</p>")[0].kind \
+        == "heading"  # a heading by its tag, however long
 
 
 def test_short_lines_with_no_other_prose_are_answers_not_headings():
