@@ -32,6 +32,13 @@ def test_analyze_reports_relevance_and_off_topic_text_scores_low():
     assert stance.analyze(text).to_records()[1]["relevance"] == off.relevance
 
 
+def test_a_text_not_about_intervention_names_no_means():
+    off = stance.analyze("The hospital strike entered its third day as nurses walked out.").prose[0]
+    on = stance.analyze("NATO should launch air strikes on the regime's artillery.").prose[0]
+    assert off.relevance < 0.5 and off.means == ()  # a labour strike is no air strike
+    assert on.relevance >= 0.5 and [m.means for m in on.means] == ["air_strikes"]
+
+
 def test_a_default_model_rebuilt_from_older_bundled_data_has_no_relevance(monkeypatch):
     from stance import persistence
 
