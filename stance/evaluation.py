@@ -114,10 +114,10 @@ class Report:
                   "| | " + " | ".join(self.labels) + " |", "|---" * (len(self.labels) + 1) + "|"]
         lines += [f"| {lab} | " + " | ".join(map(str, row)) + " |" for lab, row in zip(self.labels, self.confusion)]
         if self.errors:
-            lines += ["", "Most confident mistakes", "", "| row | true | predicted | confidence | evidence | text |",
+            lines += ["", "Most confident mistakes", "", "| item | true | predicted | confidence | evidence | text |",
                       "|---|---|---|---|---|---|"]
             cell = lambda v: str(v).replace("|", "\\|").replace("\n", " ")  # noqa: E731
-            lines += [f"| {e['index']} | {e['gold']} | {e['predicted']} | {e['confidence']:.2f} | "
+            lines += [f"| {cell(e['item'])} | {e['gold']} | {e['predicted']} | {e['confidence']:.2f} | "
                       f"{cell('; '.join(e['evidence'][:3]))} | {cell(e['text'][:120])} |" for e in self.errors]
         return "\n".join(lines) + "\n"
 
@@ -133,8 +133,8 @@ class Report:
         out += ["", "confusion (rows true, cols predicted)", " " * width + "".join(f"{lab:>10}" for lab in self.labels)]
         out += [f"{lab:<{width}}" + "".join(f"{v:>10}" for v in row) for lab, row in zip(self.labels, self.confusion)]
         if self.errors:
-            out += ["", "most confident mistakes (row: true -> predicted, confidence: text)"]
-            out += [f"{e['index']:>5}: {e['gold']} -> {e['predicted']}, {e['confidence']:.2f}: "
+            out += ["", "most confident mistakes (item: true -> predicted, confidence: text)"]
+            out += [f"{e['item']:>5}: {e['gold']} -> {e['predicted']}, {e['confidence']:.2f}: "
                     + " ".join(e["text"].split())[:90] for e in self.errors]
         return "\n".join(out)
 
@@ -169,8 +169,9 @@ def _label_order(label: str):
     return (order.index(label) if label in order else len(order), label)
 
 
-def evaluate(model, texts: list[str], labels: list[str], errors: int = 10) -> Report:
-    """Hold-out evaluation of a fitted model, with its most confident mistakes explained."""
+def evaluate(model, texts: list[str], labels: list[str], errors: int = 10, ids: list | None = None) -> Report:
+    """Hold-out evaluation of a fitted model, with its most confident mistakes explained. Mistakes name
+    their item by `ids` (e.g. record ids or file lines) when given, else by position from 1."""
     classes = [str(c) for c in model.classes_]
     unknown = sorted({str(g) for g in labels} - set(classes))
     if unknown:
@@ -179,21 +180,24 @@ def evaluate(model, texts: list[str], labels: list[str], errors: int = 10) -> Re
     proba, why = model.predict_proba_explained(texts, top=5)
     pred = [classes[i] for i in proba.argmax(axis=1)]
     report = score(labels, pred, proba, classes)
-    report.errors = _confident_errors(texts, labels, pred, proba, why, errors)
+    report.errors = _confident_errors(texts, labels, pred, proba, why, errors, ids)
     return report
 
 
-def _confident_errors(texts, gold, pred, proba, why, k: int) -> list[dict]:
+def _confident_errors(texts, gold, pred, proba, why, k: int, ids: list | None = None) -> list[dict]:
+    """`index` counts from 0 (for Python lists); `item` is what a reader looks up: an id, or the position from 1."""
     wrong = [i for i, (g, p) in enumerate(zip(gold, pred)) if str(g) != str(p)]
     wrong.sort(key=lambda i: -proba[i].max())
-    return [{"index": i, "gold": str(gold[i]), "predicted": str(pred[i]), "confidence": round(float(proba[i].max()), 4),
+    return [{"index": i, "item": ids[i] if ids is not None else i + 1, "gold": str(gold[i]), "predicted": str(pred[i]),
+             "confidence": round(float(proba[i].max()), 4),
              "evidence": [f for f, _ in why[i]], "text": texts[i][:300]} for i in wrong[:k]]
 
 
 def cross_validate(texts: list[str], labels: list[str], estimator=None, k: int = 5, groups=None,
-                   seed: int = 0, errors: int = 10) -> Report:
+                   seed: int = 0, errors: int = 10, ids: list | None = None) -> Report:
     """Out-of-fold predictions from stratified k-fold, or grouped k-fold when `groups` is given
-    (e.g. crises: measures transfer to crises the model never saw), scored as one Report."""
+    (e.g. crises: measures transfer to crises the model never saw), scored as one Report; `ids` as
+    in `evaluate`."""
     from .classifier import StanceClassifier
 
     estimator = estimator if estimator is not None else StanceClassifier()
@@ -218,7 +222,7 @@ def cross_validate(texts: list[str], labels: list[str], estimator=None, k: int =
         for i, e in zip(test, w):
             why[i] = e
     report = score(labels, pred, proba, classes)
-    report.errors = _confident_errors(texts, labels, list(pred), proba, why, errors)
+    report.errors = _confident_errors(texts, labels, list(pred), proba, why, errors, ids)
     report.extra = {"cv": "grouped" if groups is not None else "stratified", "folds": splitter.get_n_splits()}
     return report
 

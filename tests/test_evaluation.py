@@ -124,7 +124,11 @@ def test_evaluate_and_errors(tiny):
     assert all(e["gold"] != e["predicted"] for e in report.errors)
     first = report.errors[0]
     assert f"{first['gold']} -> {first['predicted']}, {first['confidence']:.2f}" in report.to_text()
-    assert f"| {first['index']} | {first['gold']} | {first['predicted']} |" in report.to_markdown()
+    assert first["item"] == first["index"] + 1  # a reader counts from 1
+    assert f"| {first['item']} | {first['gold']} | {first['predicted']} |" in report.to_markdown()
+    named = evaluate(model, X, y, errors=3, ids=[f"line {i + 2}" for i in range(len(X))])
+    assert [e["item"] for e in named.errors] == [f"line {e['index'] + 2}" for e in named.errors]
+    assert f"{named.errors[0]['item']:>5}: {first['gold']}" in named.to_text()
 
 
 def test_cross_validation_stratified_and_grouped(tiny):
