@@ -19,7 +19,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from . import sentiment as _sentiment
 from .classifier import LABELS, StanceClassifier
-from .holders import find_holders
+from .holders import find_holders, main_of
 from .means import means_stances
 from .segment import PROSE, split_paragraphs
 
@@ -42,8 +42,15 @@ class ParagraphResult:
     holders: tuple = ()
     relevance: float | None = None  # the probability that the paragraph is about intervention at all
 
+    @property
+    def holder(self) -> str | None:
+        """Who voices the stance: the first actor the paragraph attributes it to, else "author" (also
+        for a neutral paragraph, which voices none); None for titles and other non-prose lines."""
+        return main_of(self.holders, self.stance) if self.kind == PROSE else None
+
     def to_dict(self) -> dict:
         d = asdict(self)
+        d["holder"] = self.holder
         d["evidence"] = [{"feature": f, "weight": w} for f, w in self.evidence]
         d["means"] = [m.to_dict() for m in self.means]
         d["holders"] = [h.to_dict() for h in self.holders]
@@ -84,7 +91,7 @@ class Analysis:
     def record_fields(self) -> list[str]:
         """The columns of `to_records`, also when there is no paragraph to fill them."""
         return ["index", "kind", "start", "end", "stance", "confidence", *(f"p_{label}" for label in self.labels),
-                "relevance", "sentiment", "compound", "means", "holders", "evidence", "text"]
+                "relevance", "sentiment", "compound", "means", "holder", "holders", "evidence", "text"]
 
     def to_records(self) -> list[dict]:
         """One flat row per paragraph (columns: `record_fields`): what CSV and DataFrames want."""
@@ -97,7 +104,7 @@ class Analysis:
             row["relevance"] = p.relevance
             s = p.sentiment
             row.update({"sentiment": s.label if s else None, "compound": s.compound if s else None,
-                        "means": "; ".join(f"{m.means}:{m.stance}" for m in p.means),
+                        "means": "; ".join(f"{m.means}:{m.stance}" for m in p.means), "holder": p.holder,
                         "holders": "; ".join(dict.fromkeys(h.holder for h in p.holders)),
                         "evidence": "; ".join(f for f, _ in p.evidence), "text": p.text})
             rows.append(row)

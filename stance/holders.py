@@ -191,7 +191,9 @@ def find_holders(text: str) -> list[Holder]:
 def main_holder(text: str, stance: str | None = None) -> str:
     """The holder a one-label summary would credit: the first attributed actor, else the author.
     A neutral paragraph voices no stance, so its holder is the author (the codebook's rule)."""
-    if stance == "neutral":
-        return "author"
-    holders = find_holders(text)
-    return holders[0].holder if holders else "author"
+    return "author" if stance == "neutral" else main_of(find_holders(text), stance)
+
+
+def main_of(holders, stance: str | None = None) -> str:
+    """`main_holder` from holders already found."""
+    return holders[0].holder if holders and stance != "neutral" else "author"

@@ -38,10 +38,14 @@ def test_summary(result):
     assert -1 <= result.sentiment <= 1
 
 
-def test_means_and_holders_in_results(result):
+def test_means_and_holders_in_results(result, small_model):
     first = result.prose[0]
     assert any(m.means == "logistics" and m.stance == "support" for m in first.means)
     assert [h.holder for h in first.holders] == ["The minister"]
+    assert first.holder == "The minister" == first.to_dict()["holder"] == result.to_records()[2]["holder"]
+    assert result.paragraphs[0].holder is None  # a title voices nothing
+    assert [p.holder for p in stance.analyze("Troops left.\n\nWe should stay out.", model=small_model).prose] \
+        == ["author", "author"]
 
 
 def test_serialisation(result):
