@@ -202,8 +202,8 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         """Calibrated probabilities, one row per text, columns in ``classes_`` order."""
         check_is_fitted(self, "pipeline_")
         texts = _as_list(X)
-        if not texts:
-            raise ValueError("predict_proba needs at least one text")
+        if not texts:  # no texts, no rows: a filtered-out batch needs no special case
+            return np.empty((0, len(self.classes_)))
         with _one_blas_thread():
             return self.pipeline_.named_steps["model"].predict_proba(self._features(texts))
 
@@ -288,7 +288,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"the number of features to explain must be a whole number, 0 or more; got {top!r}")
         texts = _as_list(X)
         if not texts:
-            raise ValueError("predict_proba_explained needs at least one text")
+            return np.empty((0, len(self.classes_))), []
         with _one_blas_thread():
             features = self._features(texts)
             proba = self.pipeline_.named_steps["model"].predict_proba(features)

@@ -123,7 +123,7 @@ def save_model(model: StanceClassifier, path: str | os.PathLike) -> Path:
         raise ModelError("cannot save an unfitted model: call fit() first")
     check_save_path(path)
     payload = {"metadata": {**versions(), "labels": [str(c) for c in model.classes_]}, "model": _strip(model)}
-    if path.suffix in (".joblib", ".pkl", ".pickle"):
+    if path.suffix.lower() in (".joblib", ".pkl", ".pickle"):  # as load_model reads them: "M.JOBLIB" too
         import joblib
 
         _atomic_write(path, lambda tmp: joblib.dump(payload, tmp, compress=3))

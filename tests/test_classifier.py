@@ -16,6 +16,9 @@ def test_fit_predict_proba(tiny):
     assert proba.shape == (len(X), 3)
     np.testing.assert_allclose(proba.sum(axis=1), 1, atol=1e-6)
     assert (clf.predict(X) == np.asarray(y)).mean() > 0.8  # it learns its training data
+    assert clf.predict_proba([]).shape == (0, 3) and clf.predict([]).shape == (0,)  # no texts, no rows
+    empty, why = clf.predict_proba_explained([])
+    assert empty.shape == (0, 3) and why == []
 
 
 def test_sklearn_contract(tiny):

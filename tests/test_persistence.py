@@ -31,6 +31,9 @@ def test_joblib_needs_trust(fitted, tiny, tmp_path):
     with pytest.raises(ModelError, match="trust=True"):
         load_model(path)
     np.testing.assert_allclose(load_model(path, trust=True).predict_proba(X), fitted.predict_proba(X))
+    upper = fitted.save(tmp_path / "M.JOBLIB")  # the suffix in any case is joblib, as load_model reads it
+    with pytest.raises(ModelError, match="trust=True"):
+        load_model(upper)
 
 
 class _Evil:
