@@ -12,6 +12,7 @@ import csv
 import io
 import itertools
 import json
+import math
 import os
 import re
 import sys
@@ -20,10 +21,17 @@ from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
 from .analysis import Analysis, analyze_batch
-from .data import DataError, allow_long_csv_fields, csv_reader, csv_rows, not_utf8
+from .data import (DataError, allow_long_csv_fields, csv_reader, csv_rows, json_array, not_text, not_utf8,
+                   separator_hint)
 
-ROW_FIELDS = ("id", "n_paragraphs", "index", "kind", "start", "end", "stance", "confidence", "p_support",
-              "p_oppose", "p_neutral", "relevance", "sentiment", "compound", "means", "holders", "evidence", "text")
+#: What `run_batch` writes, by the output's extension: JSON Lines, or CSV.
+OUTPUT_SUFFIXES = (".jsonl", ".ndjson", ".csv")
+
+
+def row_fields(model=None) -> tuple[str, ...]:
+    """The columns of the rows written for `model`: a p_<label> for each of its own labels, in the order
+    `stance analyze --format csv` gives them. An empty text yields them without labelling anything."""
+    return ("id", "n_paragraphs", *analyze_batch([""], model=model)[0].record_fields())
 
 
 def _chunks(items: Iterable, size: int) -> Iterator[list]:
@@ -42,16 +50,49 @@ def _chunks(items: Iterable, size: int) -> Iterator[list]:
         yield chunk
 
 
-def _key_text(item, position: int, id_field: str, text_field: str):
+def _key_text(item, id_field: str, text_field: str) -> tuple:
+    """(the item's own key, None if it has none; its text)."""
     if isinstance(item, dict):
-        key = item.get(id_field, position)
+        key = item.get(id_field)
         if text_field not in item:
             return key, BadRecord(f"no {text_field!r} field (fields: {', '.join(map(str, item))}); "
                                   "name the field of texts with text_field= (--text-column)")
         return key, item[text_field]
     if isinstance(item, tuple) and len(item) == 2:
         return item
-    return position, item
+    return None, item
+
+
+def _missing(value) -> bool:
+    """None, NaN or pandas' NA: how a DataFrame holds an empty cell."""
+    return value is None or (isinstance(value, float) and math.isnan(value)) or type(value).__name__ == "NAType"
+
+
+def _keyed(items: Iterable, id_field: str, text_field: str, need_ids: bool = False) -> Iterator[tuple]:
+    """(key, text) for each item: its own key (id), or else its position. Never some of each, as a
+    position could then pass for another item's id: an item that breaks the rule the first one set is
+    an error. A missing text (None, or NaN from pandas) is named as such, not as a float."""
+    by_position = None
+    for i, item in enumerate(items):
+        key, text = _key_text(item, id_field, text_field)
+        own = not _missing(key) and key != ""
+        if by_position is None:
+            by_position = not own and not need_ids
+        if own != by_position:  # keyed as the first item was
+            missing = BadRecord(f"no text ({text!r}: the value is missing)") if _missing(text) else None
+            yield (key if own else i), missing or text
+            continue
+        plain = not own and isinstance(text, str) and not isinstance(text, BadRecord)
+        start = f" (its text starts {text[:40]!r})" if plain else ""  # what names an item without an id
+        fix = f"give every item an {id_field!r}, or none"
+        if need_ids:
+            why = f"no {id_field!r}{start}"
+            fix = "analyze_bag needs one on every record, as positions repeat in each partition"
+        elif own:
+            why = f"item {i} has {id_field!r} {key!r}, but the items before it have none and are keyed by position"
+        else:
+            why = f"item {i} has no {id_field!r}{start}, but the items before it have one"
+        yield (i if by_position else None), BadRecord(f"{why}; {fix}")
 
 
 def _label_chunk(chunk: list, model) -> list:
@@ -76,10 +117,11 @@ def analyze_many(items: Iterable, model=None, n_jobs: int = 1, chunk_size: int =
     """Yield ``(key, Analysis)`` for each text, in input order, streaming chunk by chunk.
 
     `items` may be strings (key = position), ``(key, text)`` pairs, a dict of ``{key: text}``, dicts
-    with `id_field` and `text_field`, a pandas Series (key = its index) or a pandas DataFrame with
-    those columns (key = the id column, else the row's index). With ``errors="keep"`` a bad item
-    yields ``(key, error message)`` instead of raising. ``n_jobs`` > 1 labels chunks in joblib
-    worker processes.
+    with `id_field` and `text_field` (key = the id; dicts without one are keyed by position, but one
+    input cannot mix the two), a pandas Series (key = its index) or a pandas DataFrame with those
+    columns (key = the id column, else the row's index). With ``errors="keep"`` a bad item yields
+    ``(key, error message)`` instead of raising (key None for an item whose id is missing). ``n_jobs``
+    > 1 labels chunks in joblib worker processes.
     """
     if errors not in ("raise", "keep"):
         raise ValueError("errors must be 'raise' or 'keep'")
@@ -100,9 +142,8 @@ def analyze_many(items: Iterable, model=None, n_jobs: int = 1, chunk_size: int =
     return _labelled(items, model, n_jobs, chunk_size, id_field, text_field, errors)
 
 
-def _labelled(items, model, n_jobs, chunk_size, id_field, text_field, errors):
-    pairs = (_key_text(item, i, id_field, text_field) for i, item in enumerate(items))
-    chunks = _chunks(pairs, chunk_size)
+def _labelled(items, model, n_jobs, chunk_size, id_field, text_field, errors, need_ids=False):
+    chunks = _chunks(_keyed(items, id_field, text_field, need_ids), chunk_size)
     if n_jobs == 1:
         labelled = (_label_chunk(c, model) for c in chunks)
     else:
@@ -113,7 +154,7 @@ def _labelled(items, model, n_jobs, chunk_size, id_field, text_field, errors):
     for chunk in labelled:
         for key, result in chunk:
             if isinstance(result, str) and errors == "raise":
-                raise ValueError(f"item {key!r}: {result}")
+                raise ValueError(result if key is None else f"item {key!r}: {result}")
             yield key, result
 
 
@@ -125,37 +166,56 @@ def _check_sizes(chunk_size: int, n_jobs: int) -> None:
 
 
 def result_rows(key, analysis: Analysis) -> list[dict]:
-    """The flat paragraph rows written for one article."""
+    """The flat paragraph rows written for one article, with the columns of `row_fields`."""
     rows = analysis.to_records()
-    return [{"id": key, "n_paragraphs": len(rows), **{k: r.get(k) for k in ROW_FIELDS[2:]}} for r in rows]
+    return [{"id": key, "n_paragraphs": len(rows), **r} for r in rows]
 
 
 # --- input ---------------------------------------------------------------------------------------
 
-def read_articles(path: str | os.PathLike, id_field: str = "id", text_field: str = "text") -> Iterator[tuple]:
-    """(id, text) pairs from a JSONL/CSV/TSV file, a folder of .txt files or one .txt file, read lazily.
-    Malformed records (not UTF-8, no id, no text, an id seen before) come through as (id, BadRecord)
-    so they can be reported and skipped; a CSV without the id or text column stops at once."""
+def read_articles(path: str | os.PathLike, id_field: str = "id", text_field: str = "text",
+                  ignored: list | None = None) -> Iterator[tuple]:
+    """(id, text) pairs from a JSONL/JSON/CSV/TSV file, a folder of .txt files or one .txt file, read lazily.
+    A folder's .txt files (any case, in subfolders too) are keyed by their path in it without the
+    extension ("2023/c"); the names of its other files go to `ignored`, for the run's report (hidden
+    ones, such as .git or .DS_Store, are passed over). Malformed records (not UTF-8, no id, no text, an
+    id seen before) come through as (id, BadRecord) so they can be reported and skipped; a CSV without
+    the id or text column, or a JSON array that breaks off, stops at once."""
     path = Path(path)
     if path.is_dir():
-        files = sorted(path.glob("*.txt"))
-        if not files:
+        files = sorted((f.relative_to(path).as_posix(), f) for f in path.rglob("*")
+                       if f.is_file() and not any(part.startswith(".") for part in f.relative_to(path).parts))
+        texts = [(name, f) for name, f in files if f.suffix.lower() == ".txt"]
+        if not texts:
             raise DataError(f"{path}: a folder with no .txt files; give a folder of .txt articles or a JSONL/CSV file")
-        yield from map(_article_file, files)
+        if ignored is not None:
+            ignored.extend(name for name, f in files if f.suffix.lower() != ".txt")
+        named: dict[str, str] = {}
+        for name, file in texts:
+            key = name[:-4]
+            first = named.setdefault(key, name)
+            yield (key, _article_file(file)) if first == name else (
+                name, BadRecord(f"{file}: its id {key!r} is that of {first} too; rename one of them"))
         return
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file or folder")
     suffix = path.suffix.lower()
     with open(path, "rb") as raw:
-        if b"\x00" in raw.read(8192):
-            raise DataError(f"{path}: looks like a binary file, not text")
+        problem = not_text(path, raw.read(8192))
+    if problem:
+        raise DataError(problem)
     if suffix == ".txt":  # one article
-        yield _article_file(path)
+        yield path.stem, _article_file(path)
         return
-    seen: dict[str, int] = {}
+    seen: dict[str, str] = {}
     # Bad bytes are kept as surrogates so that one bad record is reported, not the whole file lost.
     with open(path, encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:
         if suffix in (".jsonl", ".ndjson", ".json"):
+            array = json_array(fh, path, suffix)
+            if array is not None:
+                for i, (n, rec) in enumerate(array, 1):
+                    yield _record_pair(rec, n, path, id_field, text_field, seen, record=i)
+                return
             for n, line in enumerate(fh, 1):
                 if not line.strip():
                     continue
@@ -173,11 +233,9 @@ def read_articles(path: str | os.PathLike, id_field: str = "id", text_field: str
             missing = [c for c in (id_field, text_field) if c not in reader.fieldnames]
             if missing:
                 raise DataError(f"{path}: no column {' or '.join(map(repr, missing))} (columns: "
-                                f"{', '.join(reader.fieldnames)}); choose others with --id-column/--text-column")
+                                f"{', '.join(reader.fieldnames)}){separator_hint(reader.fieldnames)}; choose others "
+                                "with --id-column/--text-column")
             for n, rec in csv_rows(reader, path):
-                if any(_BAD_BYTE.search(v) for v in rec.values() if isinstance(v, str)):
-                    yield f"line-{n}", BadRecord(f"{path}, line {n}: not UTF-8 text")
-                    continue
                 yield _record_pair(rec, n, path, id_field, text_field, seen)
 
 
@@ -188,45 +246,57 @@ class BadRecord(str):
     """An input record that cannot be analysed, carrying the reason."""
 
 
-def _article_file(path: Path) -> tuple[str, str]:
+def _article_file(path: Path) -> str:
+    """The text of one .txt article, or a BadRecord saying why there is none."""
     try:
-        return path.stem, _checked_text(path.read_bytes().decode("utf-8-sig"), path)
-    except UnicodeDecodeError as exc:
-        return path.stem, BadRecord(not_utf8(path, exc))
+        data = path.read_bytes()
     except OSError as exc:
-        return path.stem, BadRecord(f"{path}: cannot read ({exc.strerror})")
+        return BadRecord(f"{path}: cannot read ({exc.strerror})")
+    problem = not_text(path, data[:8192])
+    if problem:
+        return BadRecord(problem)
+    try:
+        return _checked_text(data.decode("utf-8-sig"), path)
+    except UnicodeDecodeError as exc:
+        return BadRecord(not_utf8(path, exc))
 
 
 def _checked_text(text: str, where) -> str:
     return text if text.strip() else BadRecord(f"{where}: no text")
 
 
-def _record_pair(rec, n: int, path: Path, id_field: str, text_field: str, seen: dict[str, int]):
+def _record_pair(rec, n: int, path: Path, id_field: str, text_field: str, seen: dict[str, str], record: int = 0):
+    """(id, text) of the record on line `n`, or (id, BadRecord) naming the line; also the record's place
+    in a JSON array (`record`), as json.dump without indent writes them all on one line."""
+    at = f"line {n}, record {record}" if record else f"line {n}"
+    where, bad = f"{path}, {at}", f"record-{record}" if record else f"line-{n}"
     if not isinstance(rec, dict):
-        return f"line-{n}", BadRecord(f"{path}, line {n}: expected an object with {id_field!r} and {text_field!r}")
+        return bad, BadRecord(f"{where}: expected an object with {id_field!r} and {text_field!r}")
+    if any(isinstance(v, str) and _BAD_BYTE.search(v) for v in rec.values()):
+        return bad, BadRecord(f"{where}: not UTF-8 text")
     key = rec.get(id_field)
     if key in (None, ""):
-        return f"line-{n}", BadRecord(f"{path}, line {n}: missing {id_field!r}")
-    first = seen.setdefault(str(key), n)
-    if first != n:
-        return f"line-{n}", BadRecord(f"{path}, line {n}: id {key!r} repeats line {first}; ids must be unique")
+        return bad, BadRecord(f"{where}: missing {id_field!r}")
+    if str(key) in seen:
+        return bad, BadRecord(f"{where}: id {key!r} repeats {seen[str(key)]}; ids must be unique")
+    seen[str(key)] = at
     if text_field not in rec:
-        return key, BadRecord(f"{path}, line {n}: no {text_field!r} field (fields: {', '.join(map(str, rec))}); "
+        return key, BadRecord(f"{where}: no {text_field!r} field (fields: {', '.join(map(str, rec))}); "
                               "choose another with --text-column")
     text = rec[text_field]
     if not isinstance(text, str):
-        return key, BadRecord(f"{path}, line {n}: {text_field!r} is {type(text).__name__}, expected text")
-    return key, _checked_text(text, f"{path}, line {n}")
+        return key, BadRecord(f"{where}: {text_field!r} is {type(text).__name__}, expected text")
+    return key, _checked_text(text, where)
 
 
 # --- output and resume ---------------------------------------------------------------------------
 
-def _finished_ids(output: Path) -> set:
+def _finished_ids(output: Path, fields: tuple[str, ...]) -> set:
     """Ids already complete in `output` (all their rows present). Rows of an article cut short by an
     interrupt are dropped from the file here. Failed records are not done: a rerun tries them again."""
     if not output.is_file():
         return set()
-    rows = _read_rows(output)
+    rows = _read_rows(output, fields)
     counts: dict[str, int] = {}
     expected: dict[str, int] = {}
     for r in rows:
@@ -237,7 +307,7 @@ def _finished_ids(output: Path) -> set:
     if len(complete) != len(counts) or _has_partial_tail(output):
         keep = [r for r in rows if str(r["id"]) in complete]
         tmp = output.with_suffix(output.suffix + ".tmp")
-        tmp.write_text(_format_rows(keep, output, header=True), encoding="utf-8")
+        tmp.write_text(_format_rows(keep, output, fields, header=True), encoding="utf-8")
         os.replace(tmp, output)
     return complete
 
@@ -251,24 +321,17 @@ def _has_partial_tail(path: Path) -> bool:
         return fh.read(1) != b"\n"
 
 
-def _read_rows(path: Path) -> list[dict]:
+def _read_rows(path: Path, fields: tuple[str, ...]) -> list[dict]:
     """The rows of an earlier run's output, without a last row cut short by an interrupt; anything
-    else in the file is refused, not overwritten."""
+    else in the file, or rows with other columns than this run's, are refused, not overwritten."""
     text = path.read_text(encoding="utf-8", errors="replace")
-    foreign = DataError(f"{path}: exists and is not the output of `stance batch` (no 'id' and 'n_paragraphs' "
-                        "in its rows); give another output path")
-    older = DataError(f"{path}: written by stance 0.2 or older, without the 'relevance' column; give a new output "
-                      "path, so that one file does not mix two models' labels")
     whole = text[:text.rfind("\n") + 1]  # only what was written to the end of a line is trusted
     if path.suffix.lower() == ".csv":
         if not whole:
             return []  # not even the header was finished
         allow_long_csv_fields()
         reader = csv.DictReader(io.StringIO(whole))
-        if tuple(reader.fieldnames or ()) == tuple(f for f in ROW_FIELDS if f != "relevance"):
-            raise older
-        if tuple(reader.fieldnames or ()) != ROW_FIELDS:
-            raise foreign
+        _check_columns(path, tuple(reader.fieldnames or ()), fields)
         rows = [r for r in reader if None not in r and all(v is not None for v in r.values())
                 and r["n_paragraphs"].isdigit()]
         return rows[:-1] if whole.count('"') % 2 else rows  # cut after a line break inside a quoted text
@@ -279,19 +342,38 @@ def _read_rows(path: Path) -> list[dict]:
         try:
             row = json.loads(line)
         except json.JSONDecodeError:
-            raise foreign from None  # a line we wrote whole is always valid JSON
-        if not isinstance(row, dict) or "id" not in row or not isinstance(row.get("n_paragraphs"), int):
-            raise foreign
-        if "relevance" not in row:
-            raise older
+            row = None  # a line we wrote whole is always valid JSON
+        ours = isinstance(row, dict) and isinstance(row.get("n_paragraphs"), int)
+        _check_columns(path, tuple(row) if ours else (), fields)
         rows.append(row)
     return rows
 
 
-def _format_rows(rows: list[dict], output: Path, header: bool) -> str:
+def _check_columns(path: Path, columns: tuple, fields: tuple[str, ...]) -> None:
+    """Refuse an earlier output whose rows this run's would not match, saying why: so that one file
+    never mixes two models' labels."""
+    if columns == fields:
+        return
+    if columns[:2] != ("id", "n_paragraphs"):
+        raise DataError(f"{path}: exists and is not the output of `stance batch` (no 'id' and 'n_paragraphs' "
+                        "in its rows); give another output path")
+    if "relevance" not in columns:
+        why = "by stance 0.2 or older, without the 'relevance' column"
+    else:
+        theirs, ours = ([c for c in cols if c.startswith("p_")] for cols in (columns, fields))
+        lacking = [c for c in fields if c not in columns]
+        if theirs != ours:
+            why = f"with a model of other labels (its columns {', '.join(theirs)}; this model's {', '.join(ours)})"
+        else:
+            why = (f"by another version of stance, without the column(s) {', '.join(lacking)}" if lacking
+                   else f"by another version of stance, with the columns {', '.join(columns)}")
+    raise DataError(f"{path}: written {why}; give a new output path, so that one file does not mix two models' labels")
+
+
+def _format_rows(rows: list[dict], output: Path, fields: tuple[str, ...], header: bool) -> str:
     if output.suffix.lower() == ".csv":
         buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=ROW_FIELDS, lineterminator="\n")
+        writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
         if header:
             writer.writeheader()
         writer.writerows(rows)
@@ -307,17 +389,36 @@ def _append(path: Path, text: str) -> None:
         os.fsync(fh.fileno())
 
 
+def errors_path_for(output: str | os.PathLike) -> Path:
+    """Where `run_batch` writes the records that failed, unless told otherwise: OUTPUT.errors.jsonl."""
+    output = Path(output)
+    return output.with_name(output.name + ".errors.jsonl")
+
+
+class BatchInterrupted(KeyboardInterrupt):
+    """Ctrl-C during `run_batch`, after what was labelled so far was written; `stats` counts it."""
+
+    def __init__(self, stats: dict):
+        super().__init__()
+        self.stats = stats
+
+
 def run_batch(input_path: str | os.PathLike, output_path: str | os.PathLike, model=None, n_jobs: int = 1,
               chunk_size: int = 256, id_field: str = "id", text_field: str = "text",
               errors_path: str | os.PathLike | None = None, progress: bool | None = None) -> dict:
     """Label every article of `input_path` into `output_path`, resuming where a previous run stopped.
     Records that fail go to `errors_path` (default: OUTPUT.errors.jsonl, rewritten each run) and are
-    tried again by the next run. Returns counts: done before, labelled now, failed now."""
+    tried again by the next run. Returns counts: done before, labelled now, failed now, and the names of
+    a folder's files that are not .txt (`ignored`). Ctrl-C raises BatchInterrupted, with those counts."""
     _check_sizes(chunk_size, n_jobs)
     output = Path(output_path)
-    errors = Path(errors_path) if errors_path else output.with_name(output.name + ".errors.jsonl")
+    if output.suffix.lower() not in OUTPUT_SUFFIXES:
+        raise DataError(f"{output}: cannot write {output.suffix or 'a file without an extension'}; name the output "
+                        ".jsonl (JSON Lines) or .csv")
+    errors = Path(errors_path) if errors_path else errors_path_for(output)
     if not Path(input_path).exists():
         raise FileNotFoundError(f"{input_path}: no such file or folder")
+    fields = row_fields(model)
     for folder in {output.parent, errors.parent}:  # as `stance train --out` does, before any work is done
         folder.mkdir(parents=True, exist_ok=True)
     source = Path(input_path).resolve()
@@ -326,12 +427,12 @@ def run_batch(input_path: str | os.PathLike, output_path: str | os.PathLike, mod
     if errors.resolve() in (source, output.resolve()):
         raise DataError(f"{errors}: the errors file is the {'input' if errors.resolve() == source else 'output'}; "
                         "give another path")
-    done = _finished_ids(output)
+    done = _finished_ids(output, fields)
     errors.unlink(missing_ok=True)  # this run's failures only: earlier ones are retried below
     header = output.suffix.lower() == ".csv" and (not output.is_file() or output.stat().st_size == 0)
-    todo = ((k, t) for k, t in read_articles(input_path, id_field, text_field)
+    stats = {"skipped": len(done), "labelled": 0, "failed": 0, "paragraphs": 0, "ignored": []}
+    todo = ((k, t) for k, t in read_articles(input_path, id_field, text_field, ignored=stats["ignored"])
             if isinstance(t, BadRecord) or str(k) not in done)  # a bad record is reported on every run
-    stats = {"skipped": len(done), "labelled": 0, "failed": 0, "paragraphs": 0}
     bar = _progress(progress)
     rows_buf, err_buf = [], []
 
@@ -341,7 +442,7 @@ def run_batch(input_path: str | os.PathLike, output_path: str | os.PathLike, mod
         rows_buf.clear()  # before writing: a failed write must not be repeated by the final flush
         err_buf.clear()
         if rows:
-            _append(output, _format_rows(rows, output, header))
+            _append(output, _format_rows(rows, output, fields, header))
             header = False
         if errs:
             _append(errors, "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in errs))
@@ -363,6 +464,8 @@ def run_batch(input_path: str | os.PathLike, output_path: str | os.PathLike, mod
                 bar.update(1)
             if stats["labelled"] % chunk_size == 0:
                 flush()
+    except KeyboardInterrupt:
+        raise BatchInterrupted(stats) from None  # the `finally` below still writes what was labelled
     finally:  # an input error or an interrupt further on keeps what was labelled so far
         flush()
         if bar is not None:
@@ -398,14 +501,15 @@ def analyze_bag(bag, id_field: str = "id", text_field: str = "text"):
     """Paragraph rows for a ``dask.bag`` of ``{id, text}`` records, one model per worker process.
 
     Run it on any Dask scheduler, e.g. ``dask.distributed.Client(LocalCluster())`` or a real cluster:
-    ``analyze_bag(db.read_text("articles-*.jsonl").map(json.loads)).to_dataframe()``.
+    ``analyze_bag(db.read_text("articles-*.jsonl").map(json.loads)).to_dataframe()``. A record that fails,
+    one without an id too, gives a row ``{"id": ..., "error": why}`` (id None when it has none).
     """
     return bag.map_partitions(_bag_partition, id_field, text_field)
 
 
 def _bag_partition(records, id_field: str, text_field: str) -> list[dict]:
     rows = []
-    for key, result in analyze_many(records, id_field=id_field, text_field=text_field, errors="keep"):
+    for key, result in _labelled(records, None, 1, 256, id_field, text_field, "keep", need_ids=True):
         if isinstance(result, str):
             rows.append({"id": key, "error": result})
         else:

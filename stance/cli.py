@@ -1,6 +1,7 @@
 """The `stance` command: a thin argparse front, one public function per subcommand.
 
-Exit status: 0 success, 1 failure (bad file, bad model, failing validation), 2 bad usage.
+Exit status: 0 success, 1 failure (bad file, bad model, failing validation, a batch in which every
+article failed), 2 bad usage, 130 interrupted.
 """
 
 from __future__ import annotations
@@ -45,13 +46,14 @@ def _read_input(name: str) -> tuple[str, str]:
             return name, data.decode("utf-16")
         except UnicodeDecodeError:
             raise Failure(f"{name}: starts as UTF-16 text but is not; save it as UTF-8") from None
-    if b"\x00" in data[:8192]:
-        raise Failure(f"{name}: looks like a binary file, not text")
+    from .data import not_text, not_utf8
+
+    problem = not_text(name, data[:8192])
+    if problem:
+        raise Failure(problem)
     try:
         return name, data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        from .data import not_utf8
-
         raise Failure(not_utf8(name, exc)) from None
 
 
@@ -143,13 +145,29 @@ def cmd_evaluate(args) -> None:
 
 
 def cmd_batch(args) -> None:
-    from .batch import run_batch
+    from .batch import BatchInterrupted, errors_path_for, run_batch
 
-    stats = run_batch(args.input, args.output, model=_model(args), n_jobs=args.jobs, chunk_size=args.chunk_size,
-                      id_field=args.id_column, text_field=args.text_column, errors_path=args.errors,
-                      progress=not args.no_progress and None)
-    print(f"labelled {stats['labelled']} articles ({stats['paragraphs']} paragraphs), skipped {stats['skipped']} "
-          f"already done, {stats['failed']} failed", file=sys.stderr)
+    try:
+        stats = run_batch(args.input, args.output, model=_model(args), n_jobs=args.jobs, chunk_size=args.chunk_size,
+                          id_field=args.id_column, text_field=args.text_column, errors_path=args.errors,
+                          progress=not args.no_progress and None)
+    except BatchInterrupted as exc:
+        raise KeyboardInterrupt(f"{_batch_summary(exc.stats)}; those are in {args.output}, and running the same "
+                                "command again goes on from there") from None
+    print(_batch_summary(stats), file=sys.stderr)
+    if stats["failed"] and not stats["labelled"]:
+        raise Failure(f"none of the {stats['failed']} articles tried could be labelled; why is in "
+                      f"{args.errors or errors_path_for(args.output)}")
+
+
+def _batch_summary(stats: dict) -> str:
+    ignored = stats["ignored"]
+    text = (f"labelled {stats['labelled']} articles ({stats['paragraphs']} paragraphs), skipped {stats['skipped']} "
+            f"already done, {stats['failed']} failed")
+    if ignored:
+        names = ", ".join(ignored[:3]) + (f" and {len(ignored) - 3} more" if len(ignored) > 3 else "")
+        text += f"; skipped {len(ignored)} file{'s that are' if len(ignored) > 1 else ' that is'} not .txt: {names}"
+    return text
 
 
 def cmd_validate(args) -> None:
@@ -215,8 +233,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("batch", help="label an archive of articles, resumably")
-    p.add_argument("input", metavar="INPUT", help="JSONL/CSV with id and text columns, or a folder of .txt files")
-    p.add_argument("output", metavar="OUTPUT", help="JSONL or CSV (by extension) of paragraph rows")
+    p.add_argument("input", metavar="INPUT", help="JSONL/JSON/CSV/TSV with id and text columns, or a folder of "
+                   ".txt files (subfolders too)")
+    p.add_argument("output", metavar="OUTPUT", help="paragraph rows: .jsonl or .csv")
     p.add_argument("--jobs", type=_jobs, default=1, help="worker processes (default 1; -1: all cores)")
     p.add_argument("--chunk-size", type=_positive, default=256, help="articles per chunk written (default 256)")
     p.add_argument("--id-column", default="id")
@@ -251,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"stance: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print("stance: interrupted", file=sys.stderr)
+    except KeyboardInterrupt as exc:
+        print(f"stance: interrupted{f': {exc}' if str(exc) else ''}", file=sys.stderr)
         return 130
     return 0

@@ -70,8 +70,8 @@ def csv_rows(reader: csv.DictReader, path) -> Iterator[tuple[int, dict]]:
 
 
 def read_records(path: str | os.PathLike) -> Iterator[tuple[int, dict]]:
-    """(line number, record) from a CSV, TSV (quoted as pandas and Excel write it), JSONL or SemEval
-    .txt file (tab-separated, unquoted), by its extension."""
+    """(line number, record) from a CSV, TSV (quoted as pandas and Excel write it), JSONL, JSON array or
+    SemEval .txt file (tab-separated, unquoted), by its extension."""
     path = Path(path)
     if path.is_dir():
         raise DataError(f"{path}: is a folder, expected a CSV/TSV/JSONL file")
@@ -81,16 +81,11 @@ def read_records(path: str | os.PathLike) -> Iterator[tuple[int, dict]]:
     try:
         with open(path, encoding="utf-8-sig", newline="") as fh:
             if suffix in (".jsonl", ".ndjson", ".json"):
-                for n, line in enumerate(fh, 1):
-                    if not line.strip():
-                        continue
-                    try:
-                        record = json.loads(line)
-                    except json.JSONDecodeError as exc:
-                        raise DataError(f"{path}, line {n}: not valid JSON ({exc.msg})") from None
+                array = json_array(fh, path, suffix)
+                for n, record in array if array is not None else _json_lines(fh, path):
                     if not isinstance(record, dict):
-                        raise DataError(f"{path}, line {n}: expected a JSON object, got {type(record).__name__} "
-                                        "(JSON Lines: one object per line, not one array)")
+                        hint = "" if array is not None else " (JSON Lines: one object per line, not one array)"
+                        raise DataError(f"{path}, line {n}: expected a JSON object, got {type(record).__name__}{hint}")
                     yield n, record
             else:
                 reader = csv_reader(fh, path, delimiter="\t" if suffix in (".tsv", ".txt") else ",",
@@ -101,6 +96,82 @@ def read_records(path: str | os.PathLike) -> Iterator[tuple[int, dict]]:
                     yield n, record
     except UnicodeDecodeError:
         raise DataError(f"{path}, line {_first_bad_line(path)}: not UTF-8 text") from None
+
+
+def _json_lines(fh, path) -> Iterator[tuple[int, object]]:
+    for n, line in enumerate(fh, 1):
+        if line.strip():
+            try:
+                yield n, json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise DataError(f"{path}, line {n}: not valid JSON ({exc.msg})") from None
+
+
+def json_array(fh, path, suffix: str) -> Iterator[tuple[int, object]] | None:
+    """(line, element) for each element of a .json file holding one JSON array, the usual export
+    (``json.dump(records, f, indent=2)``), each named by the line it starts on; None for any other file,
+    which is JSON Lines, to be read from `fh`'s start. The elements before a syntax error still come out."""
+    if suffix != ".json":
+        return None
+    first = " "
+    while first.isspace():
+        first = fh.read(1)
+    fh.seek(0)
+    return _array_elements(fh.read(), path) if first == "[" else None
+
+
+_SPACE = re.compile(r"\s*")
+
+
+def _array_elements(text: str, path) -> Iterator[tuple[int, object]]:
+    decoder, line, counted = json.JSONDecoder(), 1, 0
+    pos = _SPACE.match(text, text.index("[") + 1).end()
+    while not text.startswith("]", pos):
+        try:
+            value, end = decoder.raw_decode(text, pos)
+        except json.JSONDecodeError as exc:
+            raise DataError(f"{path}, line {exc.lineno}: not valid JSON ({exc.msg})") from None
+        line, counted = line + text.count("\n", counted, pos), pos
+        yield line, value
+        pos = _SPACE.match(text, end).end()
+        if text.startswith(",", pos):
+            pos = _SPACE.match(text, pos + 1).end()
+        elif not text.startswith("]", pos):
+            break
+    if not text.startswith("]", pos) or text[pos + 1:].strip():
+        line += text.count("\n", counted, pos)
+        raise DataError(f"{path}, line {line}: not valid JSON (expected ',' between the array's elements, or ']' "
+                        "at its end and nothing after it)")
+
+
+#: The first bytes of files given for articles that are not UTF-8 text, and what to do about each.
+_NOT_TEXT = ((b"%PDF", "a PDF: extract its text first (e.g. `pdftotext file.pdf`)"),
+             (b"PK\x03\x04", "a zip archive (as .docx, .xlsx and .odt files are): save it as plain text or CSV first"),
+             (b"\xd0\xcf\x11\xe0", "an old Word or Excel file (.doc, .xls): save it as plain text or CSV first"),
+             (b"\x1f\x8b", "gzip-compressed: decompress it first (gunzip)"),
+             (b"\xff\xfe", 'UTF-16 text ("Unicode" in Notepad): save it as UTF-8'),
+             (b"\xfe\xff", "UTF-16 text: save it as UTF-8"))
+
+
+def not_text(name, head: bytes) -> str | None:
+    """Why a file starting with `head` is not text, or None. A PDF or Word file is named as such: "not
+    UTF-8, save it as UTF-8" would send its user looking for an encoding setting."""
+    for magic, what in _NOT_TEXT:
+        if head.startswith(magic):
+            return f"{name}: is {what}"
+    return f"{name}: looks like a binary file, not text" if b"\x00" in head else None
+
+
+def separator_hint(columns) -> str:
+    """A hint when a header was read as one column: a CSV saved with ';' (Excel in much of Europe) or
+    tabs, or a .tsv that is comma-separated."""
+    names = [str(c) for c in columns if c is not None]
+    if len(names) == 1:
+        for sep, what, fix in ((";", "';'", "save it comma-separated"), ("\t", "tabs", "name it .tsv"),
+                               (",", "commas", "name it .csv")):
+            if sep in names[0]:
+                return f"; it looks separated by {what}: {fix}"
+    return ""
 
 
 def not_utf8(name, exc: UnicodeDecodeError) -> str:
@@ -137,8 +208,8 @@ def read_labelled(path: str | os.PathLike, text: str = "text", label: str = "sta
     for n, rec in read_records(path):
         for col in (text, label):
             if col not in rec:
-                raise DataError(f"{path}, line {n}: missing column {col!r} (columns: {', '.join(map(str, rec))}); "
-                                f"choose others with --text-column/--label-column")
+                raise DataError(f"{path}, line {n}: missing column {col!r} (columns: {', '.join(map(str, rec))})"
+                                f"{separator_hint(rec)}; choose others with --text-column/--label-column")
         body, raw = rec[text], rec[label]
         if body is None:
             raise DataError(f"{path}, line {n}: no value in {text!r}{_short_row(path, rec)}")

@@ -90,7 +90,7 @@ def test_run_batch_and_errors_file(small_model, tmp_path, suffix):
     src = write_jsonl(tmp_path / "in.jsonl", rows)
     out = tmp_path / f"out{suffix}"
     stats = run_batch(src, out, model=small_model, chunk_size=2, progress=False)
-    assert stats == {"skipped": 0, "labelled": 5, "failed": 2, "paragraphs": 15}
+    assert stats == {"skipped": 0, "labelled": 5, "failed": 2, "paragraphs": 15, "ignored": []}
     errors = rows_of(tmp_path / f"out{suffix}.errors.jsonl")
     assert {e["id"] for e in errors} == {"bad1", "line-7"}
     assert "expected text" in errors[0]["error"]
@@ -193,7 +193,7 @@ def test_refuses_to_overwrite_what_it_did_not_write(small_model, tmp_path):
 def test_rows_already_labelled_are_written_when_the_input_breaks(small_model, tmp_path, monkeypatch):
     import stance.batch
 
-    def breaks_after_three(path, id_field, text_field):
+    def breaks_after_three(path, id_field, text_field, ignored):
         yield from ((a["id"], a["text"]) for a in ARTICLES[:3])
         raise DataError(f"{path}, line 5: unreadable CSV")
 
@@ -221,10 +221,11 @@ def test_dask_local_cluster(tmp_path):
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
             distributed.Client(cluster):
-        bag = db.from_sequence(ARTICLES[:4] + [{"id": "bad", "text": None}, {"id": "empty", "text": ""}],
-                               npartitions=2)
+        bag = db.from_sequence(ARTICLES[:4] + [{"id": "bad", "text": None}, {"id": "empty", "text": ""},
+                                               {"text": "No id, so no key unique across partitions."}], npartitions=2)
         rows = analyze_bag(bag).compute()
-    assert {r["id"] for r in rows} == {"a0", "a1", "a2", "a3", "bad", "empty"}
+    assert {r["id"] for r in rows} == {"a0", "a1", "a2", "a3", "bad", "empty", None}
+    assert next(r for r in rows if r["id"] is None)["error"].startswith("no 'id' (its text starts 'No id, so")
     assert "error" in next(r for r in rows if r["id"] == "empty")
     assert sum(1 for r in rows if r["id"] == "a0") == 3
     assert "error" in next(r for r in rows if r["id"] == "bad")
@@ -294,12 +295,15 @@ def test_a_tsv_with_quoted_multi_paragraph_texts_is_read_whole(tmp_path):
 
 
 def test_a_csv_output_from_before_the_relevance_column_is_named_as_such(small_model, tmp_path):
-    from stance.batch import ROW_FIELDS
+    from stance.batch import row_fields
 
     out = tmp_path / "out.csv"
-    out.write_text(",".join(f for f in ROW_FIELDS if f != "relevance") + "\n", encoding="utf-8")
+    out.write_text(",".join(f for f in row_fields(small_model) if f != "relevance") + "\n", encoding="utf-8")
     with pytest.raises(DataError, match="stance 0.2 or older, without the 'relevance' column"):
         run_batch(write_jsonl(tmp_path / "in.jsonl", ARTICLES[:1]), out, model=small_model, progress=False)
+    out.write_text(",".join(f for f in row_fields(small_model) if f != "sentiment") + "\n", encoding="utf-8")
+    with pytest.raises(DataError, match="by another version of stance, without the column.s. sentiment; give a new"):
+        run_batch(tmp_path / "in.jsonl", out, model=small_model, progress=False)
 
 
 def test_a_jsonl_output_from_before_the_relevance_column_is_not_mixed_with_new_rows(small_model, tmp_path):
@@ -324,3 +328,152 @@ def test_a_bad_record_does_not_make_its_chunk_go_one_text_at_a_time(small_model,
     got = list(analyze_many(items, model=small_model, errors="keep"))
     assert [k for k, _ in got] == ["x"] + [a["id"] for a in ARTICLES[:5]] and isinstance(got[0][1], str)
     assert calls == [5]
+
+
+@pytest.fixture(scope="module")
+def semeval_model():
+    """A model on another label set, as `stance train semeval.csv --any-labels` makes."""
+    from stance import StanceClassifier
+
+    texts = ["We must send troops to protect them.", "Arm the rebels now, it is our duty.",
+             "The alliance should strike at once.", "Sanctions are right and must stay.",
+             "Bring the soldiers home today.", "This war is none of our business.", "Air strikes only kill civilians.",
+             "End the mission and withdraw.", "The summit opens on Monday in Geneva.", "The force has 4,000 troops.",
+             "Ministers met to discuss the budget.", "The report was published last year."]
+    return StanceClassifier().fit(texts, ["FAVOR"] * 4 + ["AGAINST"] * 4 + ["NONE"] * 4)
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv"])
+def test_a_model_of_other_labels_writes_its_own_columns(semeval_model, small_model, tmp_path, suffix):
+    import csv
+
+    src = write_jsonl(tmp_path / "in.jsonl", ARTICLES[:3])
+    out = tmp_path / f"out{suffix}"
+    assert run_batch(src, out, model=semeval_model, progress=False)["labelled"] == 3
+    if suffix == ".csv":
+        rows = list(csv.DictReader(out.open(encoding="utf-8")))
+        assert [c for c in rows[0] if c.startswith("p_")] == ["p_AGAINST", "p_FAVOR", "p_NONE"]
+    else:
+        rows = rows_of(out)
+        assert [c for c in rows[0] if c.startswith("p_")] == ["p_AGAINST", "p_FAVOR", "p_NONE"]
+    prose = [r for r in rows if r["kind"] == "prose"]
+    assert len(prose) == 6 and all(0 < float(r["p_FAVOR"]) < 1 and r["stance"] in ("FAVOR", "AGAINST", "NONE")
+                                   for r in prose)
+    before = out.read_bytes()
+    assert run_batch(src, out, model=semeval_model, progress=False)["skipped"] == 3  # resumes with the same model
+    with pytest.raises(DataError, match=r"other labels \(its columns p_AGAINST, p_FAVOR, p_NONE; this model's "
+                                        r"p_support, p_oppose, p_neutral\); give a new output path"):
+        run_batch(src, out, model=small_model, progress=False)
+    assert out.read_bytes() == before
+
+
+def test_a_json_array_export_is_read_and_a_run_where_all_fail_exits_1(small_model, tmp_path, capsys):
+    from stance.cli import main
+
+    src = tmp_path / "export.json"
+    src.write_text(json.dumps(ARTICLES[:2] + [{"id": "x", "text": 5}], indent=2), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    stats = run_batch(src, out, model=small_model, progress=False)
+    assert stats["labelled"] == 2 and stats["failed"] == 1
+    assert rows_of(tmp_path / "out.jsonl.errors.jsonl")[0]["error"].endswith(
+        "export.json, line 10, record 3: 'text' is int, expected text")
+    one_line = tmp_path / "one_line.json"  # json.dump without indent: ids of bad records stay apart
+    one_line.write_text(json.dumps([{"text": "no id"}, {"text": "none either"}]), encoding="utf-8")
+    assert main(["batch", str(one_line), str(tmp_path / "o.jsonl"), "--no-progress"]) == 1
+    err = capsys.readouterr().err
+    assert "0 failed" not in err and "error: none of the 2 articles tried could be labelled; why is in" in err
+    assert [e["id"] for e in rows_of(tmp_path / "o.jsonl.errors.jsonl")] == ["record-1", "record-2"]
+
+
+def test_analyze_many_never_mixes_ids_and_positions(small_model):
+    texts = ["The council should act.", "Troops must come home."]
+    by_position = list(analyze_many([{"text": texts[0]}, {"id": 0, "text": texts[1]}], model=small_model,
+                                    errors="keep"))
+    assert by_position[0][0] == 0 and by_position[1] == (1, (
+        "item 1 has 'id' 0, but the items before it have none and are keyed by position; give every item an 'id', "
+        "or none"))
+    by_id = list(analyze_many([{"id": 1, "text": texts[0]}, {"text": texts[1]}], model=small_model, errors="keep"))
+    assert by_id[0][0] == 1 and by_id[1][0] is None and "item 1 has no 'id'" in by_id[1][1]
+    with pytest.raises(ValueError, match=r"^item 1 has no 'id' \(its text starts 'Troops must"):
+        list(analyze_many([{"id": 1, "text": texts[0]}, {"id": "", "text": texts[1]}], model=small_model))
+
+
+def test_analyze_bag_partitions_need_ids():
+    from stance.batch import _bag_partition
+
+    rows = _bag_partition([{"id": "a0", "text": "Send troops."}, {"text": "No id here."}, "a plain string"], "id",
+                          "text")
+    assert rows[0]["id"] == "a0" and "error" not in rows[0]
+    assert [(r["id"], r["error"].split(";")[0]) for r in rows[1:]] == [
+        (None, "no 'id' (its text starts 'No id here.')"), (None, "no 'id' (its text starts 'a plain string')")]
+
+
+def test_a_missing_text_in_a_dataframe_is_named_with_its_row(small_model):
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"id": ["a1", "a2"], "text": ["The alliance should send troops.", float("nan")]})
+    with pytest.raises(ValueError, match=r"^item 'a2': no text \(nan: the value is missing\)$"):
+        list(analyze_many(frame, model=small_model))
+    kept = list(analyze_many(frame.astype({"text": "string"}), model=small_model, errors="keep"))
+    assert kept[1] == ("a2", "no text (<NA>: the value is missing)")
+
+
+def test_a_folder_is_read_whole_and_what_is_not_txt_reported(small_model, tmp_path, capsys):
+    from stance.batch import read_articles
+    from stance.cli import main
+
+    folder = tmp_path / "articles"
+    (folder / "2023").mkdir(parents=True)
+    (folder / ".git").mkdir()
+    for name in ("a.txt", "B.TXT", "2023/c.txt", ".git/HEAD.txt", ".DS_Store"):
+        (folder / name).write_text(f"The alliance must act now ({name}).", encoding="utf-8")
+    (folder / "d.md").write_text("# notes", encoding="utf-8")
+    (folder / "report.pdf").write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    (folder / "report.txt").write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")  # a PDF given a .txt name
+    ignored = []
+    assert [k for k, _ in read_articles(folder, ignored=ignored)] == ["2023/c", "B", "a", "report"]
+    assert ignored == ["d.md", "report.pdf"]
+    out = tmp_path / "out.jsonl"
+    assert main(["batch", str(folder), str(out), "--no-progress"]) == 0
+    err = capsys.readouterr().err
+    assert "labelled 3 articles (3 paragraphs), skipped 0 already done, 1 failed; skipped 2 files that are not " \
+           ".txt: d.md, report.pdf" in err
+    assert "report.txt: is a PDF: extract its text first" in rows_of(tmp_path / "out.jsonl.errors.jsonl")[0]["error"]
+    assert sorted({r["id"] for r in rows_of(out)}) == ["2023/c", "B", "a"]
+
+
+def test_an_output_it_cannot_write_is_refused_before_any_work(small_model, tmp_path):
+    src = write_jsonl(tmp_path / "in.jsonl", ARTICLES[:1])
+    for name in ("out.tsv", "new/out.parquet", "out"):
+        with pytest.raises(DataError, match=r"cannot write (\.tsv|\.parquet|a file without an extension); name the "
+                                            r"output \.jsonl \(JSON Lines\) or \.csv"):
+            run_batch(src, tmp_path / name, model=small_model, progress=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
+
+
+def test_ctrl_c_says_what_was_written_and_that_a_rerun_resumes(small_model, tmp_path, monkeypatch, capsys):
+    import stance.batch
+    from stance.cli import main
+
+    def interrupted_after_three(path, id_field, text_field, ignored):
+        yield from ((a["id"], a["text"]) for a in ARTICLES[:3])
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(stance.batch, "read_articles", interrupted_after_three)
+    monkeypatch.setattr("stance.cli._model", lambda args: small_model)
+    src, out = write_jsonl(tmp_path / "in.jsonl", ARTICLES[:5]), tmp_path / "out.jsonl"
+    assert main(["batch", str(src), str(out), "--no-progress", "--chunk-size", "1"]) == 130
+    assert capsys.readouterr().err == (
+        "stance: interrupted: labelled 3 articles (9 paragraphs), skipped 0 already done, 0 failed; those are in "
+        f"{out}, and running the same command again goes on from there\n")
+    assert [r["id"] for r in rows_of(out)][::3] == ["a0", "a1", "a2"]
+
+
+def test_a_csv_separated_by_semicolons_gets_a_hint_and_a_pdf_is_named(small_model, tmp_path):
+    src = tmp_path / "excel.csv"
+    src.write_text("id;text\n1;The council should act.\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"\(columns: id;text\); it looks separated by ';': save it comma-separated; "):
+        run_batch(src, tmp_path / "out.jsonl", model=small_model, progress=False)
+    pdf = tmp_path / "articles.csv"
+    pdf.write_bytes(b"%PDF-1.4\n%\xc7\xec\x8f\xa2\n5 0 obj")
+    with pytest.raises(DataError, match=r"articles.csv: is a PDF: extract its text first"):
+        run_batch(pdf, tmp_path / "out.jsonl", model=small_model, progress=False)

@@ -63,6 +63,14 @@ def test_analyze_bad_files(capsys, tmp_path):
     assert code == 1 and "bad.txt, line 3: not UTF-8 text (byte 0xe9)" in err
     code, _, err = run(capsys, "analyze", str(tmp_path))
     assert code == 1 and "folder" in err
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj")
+    code, _, err = run(capsys, "analyze", str(pdf))
+    assert code == 1 and err == f"stance: error: {pdf}: is a PDF: extract its text first (e.g. `pdftotext file.pdf`)\n"
+    docx = tmp_path / "article.docx"
+    docx.write_bytes(b"PK\x03\x04\x14\x00\x06\x00word/document.xml")
+    code, _, err = run(capsys, "analyze", str(docx))
+    assert code == 1 and "article.docx: is a zip archive (as .docx, .xlsx and .odt files are)" in err
 
 
 def test_usage_errors_exit_2(capsys):

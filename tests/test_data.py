@@ -59,7 +59,7 @@ def test_bad_json_and_encoding(tmp_path):
     with pytest.raises(DataError, match="line 3: not UTF-8"):
         read_labelled(latin)
     with pytest.raises(DataError, match="line 1: expected a JSON object, got list .JSON Lines"):
-        read_labelled(write(tmp_path / "a.json", '[{"text": "x", "stance": "support"}]\n'))
+        read_labelled(write(tmp_path / "a.jsonl", '[{"text": "x", "stance": "support"}]\n'))
     with pytest.raises(DataError, match="is a folder"):
         read_labelled(tmp_path)
     null_label = write(tmp_path / "n.jsonl", '{"text": "We must send troops", "stance": null}\n')
@@ -177,3 +177,33 @@ def test_claims_validator_catches_problems(tmp_path):
     path = write(tmp_path / "c.jsonl", "".join(json.dumps(r) + "\n" for r in rows))
     joined = "\n".join(validate_claims(path))
     assert "line 2: duplicated id 'x-1'" in joined and "line 2: stance 'maybe'" in joined and "2 words" in joined
+
+
+def test_a_json_file_holding_one_array_is_read_with_each_record_s_line(tmp_path):
+    rows = [{"text": "Send troops now.", "stance": "support"}, {"text": "Stay out.", "stance": "AGAINST"}]
+    path = write(tmp_path / "export.json", json.dumps(rows, indent=2))
+    assert [(r["line"], r["stance"]) for r in read_labelled(path)] == [(2, "support"), (6, "oppose")]
+    lines = write(tmp_path / "lines.json", "".join(json.dumps(r) + "\n" for r in rows))  # JSON Lines named .json
+    assert [r["stance"] for r in read_labelled(lines)] == ["support", "oppose"]
+    with pytest.raises(DataError, match=r"broken.json, line 9: not valid JSON \(Expecting ','"):
+        read_labelled(write(tmp_path / "broken.json", json.dumps(rows, indent=2)[:-3]))  # its last record cut
+    with pytest.raises(DataError, match=r"open.json, line 10: not valid JSON \(expected ',' between the array's"):
+        read_labelled(write(tmp_path / "open.json", json.dumps(rows, indent=2)[:-1]))  # no closing ']'
+    with pytest.raises(DataError, match="export.json, line 2: expected a JSON object, got str$"):
+        read_labelled(write(tmp_path / "export.json", '[\n  "just a text"\n]\n'))
+
+
+def test_a_csv_saved_with_semicolons_gets_a_hint(tmp_path):
+    path = write(tmp_path / "excel.csv", "text;stance\nSend troops now.;support\n")
+    with pytest.raises(DataError, match=r"\(columns: text;stance\); it looks separated by ';': save it comma-sep"):
+        read_labelled(path)
+
+
+@pytest.mark.parametrize("head, named", [(b"%PDF-1.7\n%\xe2\xe3", "is a PDF: extract its text first"),
+                                         (b"PK\x03\x04\x14\x00", "is a zip archive (as .docx"),
+                                         (b"\x00\x01", "looks like a binary file")])
+def test_files_that_are_not_text_are_named(head, named):
+    from stance.data import not_text
+
+    assert not_text("f", head + b"rest").startswith(f"f: {named}")
+    assert not_text("f", "plain text, caf\u00e9".encode()) is None
