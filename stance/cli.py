@@ -135,7 +135,8 @@ def cmd_evaluate(args) -> None:
 
     records = read_labelled(args.data, text=args.text_column, label=args.label_column, keep_unknown=args.any_labels)
     model = _model(args) or shared_default_model()
-    report = evaluate(model, [r["text"] for r in records], [r["stance"] for r in records])
+    report = evaluate(model, [r["text"] for r in records], [r["stance"] for r in records],
+                      ids=[r.get("id") or f"line {r['line']}" for r in records])  # what a reader can find
     if args.format == "json":
         print(report.to_json(indent=2))
     elif args.format == "markdown":
@@ -155,7 +156,7 @@ def cmd_batch(args) -> None:
         raise KeyboardInterrupt(f"{_batch_summary(exc.stats)}; those are in {args.output}, and running the same "
                                 "command again goes on from there") from None
     print(_batch_summary(stats), file=sys.stderr)
-    if stats["failed"] and not stats["labelled"]:
+    if stats["failed"] and not stats["labelled"] and not stats["skipped"]:  # a rerun of finished work is no failure
         raise Failure(f"none of the {stats['failed']} articles tried could be labelled; why is in "
                       f"{args.errors or errors_path_for(args.output)}")
 

@@ -134,7 +134,7 @@ class Report:
         out += [f"{lab:<{width}}" + "".join(f"{v:>10}" for v in row) for lab, row in zip(self.labels, self.confusion)]
         if self.errors:
             out += ["", "most confident mistakes (item: true -> predicted, confidence: text)"]
-            out += [f"{e['item']:>5}: {e['gold']} -> {e['predicted']}, {e['confidence']:.2f}: "
+            out += [f"{str(e['item']):>5}: {e['gold']} -> {e['predicted']}, {e['confidence']:.2f}: "
                     + " ".join(e["text"].split())[:90] for e in self.errors]
         return "\n".join(out)
 
@@ -177,6 +177,8 @@ def evaluate(model, texts: list[str], labels: list[str], errors: int = 10, ids: 
     if unknown:
         raise ValueError(f"gold label(s) {unknown} are not among the model's labels {classes}: every such item "
                          "would count as wrong. Map the labels to the model's, or evaluate a model trained on them")
+    if ids is not None and len(ids) != len(texts):
+        raise ValueError(f"got {len(texts)} texts but {len(ids)} ids")
     proba, why = model.predict_proba_explained(texts, top=5)
     pred = [classes[i] for i in proba.argmax(axis=1)]
     report = score(labels, pred, proba, classes)
@@ -202,6 +204,8 @@ def cross_validate(texts: list[str], labels: list[str], estimator=None, k: int =
 
     estimator = estimator if estimator is not None else StanceClassifier()
     texts, labels = list(texts), np.asarray(list(labels))  # numpy's own dtype: sklearn refuses object ints
+    if ids is not None and len(ids) != len(texts):
+        raise ValueError(f"got {len(texts)} texts but {len(ids)} ids")
     splitter = _folds(k, groups, seed)
     folds = splitter.split(texts, labels, groups)
     pred = np.empty(len(texts), dtype=object)

@@ -266,7 +266,9 @@ def calls(text: str) -> list[tuple[int, int, bool]]:
     """Each call in `text` as (start, end, asks to act or do more), in order of the patterns that find
     them: modals, then imperatives and judgements where sentences start. Offsets point into `text`."""
     found = []
-    low, _ = _folded(text)  # patterns are lower case; offsets hold because the length does not change
+    low, kept_case = _folded(text)
+    if kept_case:  # "İ" lower-cases to two characters: lower the rest one by one, so offsets still hold
+        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in low)
 
     def add(m, act: bool, negated: bool) -> None:
         if act:

@@ -84,11 +84,13 @@ def split_paragraphs(text: str) -> list[Paragraph]:
     tagged = _html_spans(shown) if html_input else [(*span, "") for span in _plain_spans(text)]
     tagged = [span for span in tagged if _INVISIBLE.sub("", span[2]).strip()]
     spans, tags = [span[:3] for span in tagged], [span[3] for span in tagged]
-    # A page's <h1> is its title and <h2>-<h6> its headings, whatever their words; then a menu item
-    # before the <h1> ("Home") is not the title.
+    # A page's <h1> is its title, whatever its words, and a menu item before it ("Home") is not; <h2>-<h6>
+    # are headings unless they hold a whole sentence of prose (a standfirst set in an <h2>).
     titled = "h1" in tags
-    kinds = [TITLE if tag == "h1" else HEADING if tag in _HEADINGS else _kind(clean, first=i == 0 and not titled)
+    kinds = [TITLE if tag == "h1" else _kind(clean, first=i == 0 and not titled)
              for i, ((_, _, clean), tag) in enumerate(zip(spans, tags))] if len(spans) > 1 else [PROSE]
+    kinds = [HEADING if tag in _HEADINGS and (kind != PROSE or len(clean.split()) <= 12) else kind
+             for kind, tag, (_, _, clean) in zip(kinds, tags, spans)] if len(spans) > 1 else kinds
     if PROSE not in kinds:  # short lines and nothing else are answers or posts, not an article's headings
         kinds = [PROSE if kind in (TITLE, HEADING) else kind for kind in kinds]
     out = []
@@ -139,14 +141,17 @@ def _looks_like_html(text: str) -> bool:
 
 
 _HEADINGS = frozenset("h2 h3 h4 h5 h6".split())
-# Inside one element, paragraphs parted the old way: two line breaks or more, or a blank line.
-_HTML_BREAK = re.compile(r"(?:<br(?![\w-])[^<>]{0,200}>\s*){2,}|\n[ \t\r]*\n\s*", re.IGNORECASE)
+# Inside one element, paragraphs parted the old way: two line breaks or more, or (in a <div>, a table
+# cell or a section, not a <p>) a blank line.
+_BR_BREAK = r"(?:<br(?![\w-])[^<>]{0,200}>\s*){2,}"
+_HTML_BREAK = {False: re.compile(_BR_BREAK, re.IGNORECASE),
+               True: re.compile(_BR_BREAK + r"|\n[ \t\r]*\n\s*", re.IGNORECASE)}
 
 
 def _element_spans(text: str, start: int, end: int, tag: str) -> list[tuple[int, int, str, str]]:
     """(start, end, clean text, tag) of each paragraph in the element's inner HTML text[start:end]."""
     out = []
-    for a, b in _between(_HTML_BREAK, text, start, end):
+    for a, b in _between(_HTML_BREAK[not tag], text, start, end):
         raw = text[a:b]
         clean = _SPACE.sub(" ", html.unescape(_TAG.sub(" ", raw))).strip()
         if clean:

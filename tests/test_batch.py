@@ -383,6 +383,7 @@ def test_a_json_array_export_is_read_and_a_run_where_all_fail_exits_1(small_mode
     err = capsys.readouterr().err
     assert "0 failed" not in err and "error: none of the 2 articles tried could be labelled; why is in" in err
     assert [e["id"] for e in rows_of(tmp_path / "o.jsonl.errors.jsonl")] == ["record-1", "record-2"]
+    assert main(["batch", str(src), str(out), "--no-progress"]) == 0  # a rerun of finished work, one still bad
 
 
 def test_analyze_many_never_mixes_ids_and_positions(small_model):

@@ -129,6 +129,10 @@ def test_evaluate_and_errors(tiny):
     named = evaluate(model, X, y, errors=3, ids=[f"line {i + 2}" for i in range(len(X))])
     assert [e["item"] for e in named.errors] == [f"line {e['index'] + 2}" for e in named.errors]
     assert f"{named.errors[0]['item']:>5}: {first['gold']}" in named.to_text()
+    odd = evaluate(model, X, y, errors=3, ids=[("doc", i) for i in range(len(X))])
+    assert str(odd.errors[0]["item"]) in odd.to_text() and str(odd.errors[0]["item"]) in odd.to_markdown()
+    with pytest.raises(ValueError, match="texts but 1 ids"):
+        evaluate(model, X, y, ids=["only one"])
 
 
 def test_cross_validation_stratified_and_grouped(tiny):

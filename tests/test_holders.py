@@ -114,6 +114,7 @@ def test_a_speaker_after_a_clause(text, holders):
     ("The charter says force is a last resort, and it has not been reached.", "author"),
     ("So when people here say the navies protect shipowners, they forget the crews.", "author"),
     ("The foreign minister said the embargo must stay.", "The foreign minister"),  # a real holder stays
+    ("Nathan Law said the sanctions must stay.", "Nathan Law"),  # a surname that is also a word
 ])
 def test_clauses_participles_and_history_are_not_holders(text, holder):
     assert main_holder(text) == holder
@@ -123,6 +124,7 @@ def test_clauses_participles_and_history_are_not_holders(text, holder):
     ("NATO bombing undermines the talks, the African Union's high-level panel on the crisis said on Monday.",
      "the African Union's high-level panel on the crisis"),  # a name's role, not "the crisis"
     ("Aid must reach Goma, the EU's foreign policy chief said.", "the EU's foreign policy chief"),
+    ("Aid must reach Goma, the EU\u2019s foreign policy chief said.", "the EU\u2019s foreign policy chief"),
     ("When Chad's government asked for help, the French came.", "author"),  # a clause opener
     ("The commissioner told a visiting delegation that troops should stay.", "The commissioner"),  # a listener
 ])
@@ -133,3 +135,9 @@ def test_a_named_actors_role_and_whom_a_speaker_tells(text, holder):
 def test_acronyms_in_a_role():
     assert [h.holder for h in find_holders("Aid must reach Gaza, said the UN envoy on Monday.")] == ["the UN envoy"]
     assert main_holder("Aid must flow, the EU foreign policy chief said.") == "the EU foreign policy chief"
+
+
+def test_offsets_skip_a_leading_conjunction():
+    text = "But the minister said we must act."
+    [holder] = find_holders(text)
+    assert text[holder.start:holder.end] == holder.holder == "the minister"

@@ -112,6 +112,12 @@ def test_calls_with_particles_objects_contractions_and_negators(text, calls):
     assert lexicon.directives(text) == calls
 
 
+def test_calls_in_text_whose_lower_case_is_longer_keep_their_offsets():
+    text = "US jets flew from \u0130ncirlik. It would be a mistake to withdraw them. Send more troops now."
+    assert lexicon.directives(text) == (2, 0)
+    assert [text[a:b] for a, b, _ in lexicon.calls(text)] == ["It would be a mistake to withdraw", "Send more"]
+
+
 def test_directives_are_linear_on_long_text():
     text = "should not quickly " * 40000
     start = time.perf_counter()

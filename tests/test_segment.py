@@ -231,7 +231,10 @@ def test_html_headings_and_old_style_breaks_inside_one_element():
     article = split_paragraphs("<article>\n" + "\n\n".join(body) + "\n</article>")
     assert [p.text for p in article] == body
     assert split_paragraphs("<h2>Why the alliance must decide now, and what it costs</h2><p>" + body[0] + "</p>")[0].kind \
-        == "heading"  # a heading by its tag, however long
+        == "heading"  # a heading by its tag
+    standfirst = "The government said on Tuesday that it would send 500 more troops, ending months of speculation."
+    assert split_paragraphs(f"<h2>{standfirst}</h2><p>{body[0]}</p>")[0].kind == "prose"  # a sentence of prose
+    assert [p.text for p in split_paragraphs(f"<p>{body[0]}\n\n   {body[1]}</p><p>x</p>")][0] == " ".join(body)
 
 
 def test_short_lines_with_no_other_prose_are_answers_not_headings():
