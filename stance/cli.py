@@ -215,7 +215,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("analyze", help="label the paragraphs of articles", epilog=EXAMPLES,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("files", nargs="+", metavar="FILE", help="text or HTML files, or - for standard input")
-    p.add_argument("--format", choices=("table", "json", "jsonl", "csv"), default="table")
+    p.add_argument("--format", choices=("table", "json", "jsonl", "csv"), default="table",
+                   help="json: one object for one file, a list for several (in scripts, jsonl or csv keep one "
+                        "shape whatever the number of files)")
     model_opts(p)
     p.set_defaults(func=cmd_analyze)
 
