@@ -243,7 +243,7 @@ def bench_relevance(test: list[dict]) -> str:
     rows += [(r["text"], True) for path in sorted(CORPUS.parent.glob("claims/claims_*.jsonl"))
              for r in read_labelled(path) if split_for(r["id"]) == "test" and r["stance"] != "neutral"]
     rows += [(r["text"], bool(r["about"])) for path in sorted(CORPUS.parent.glob("relevance/*.jsonl"))
-             for _, r in read_records(path) if split_for(r["id"]) == "test"]
+             for _, r in read_records(path) if (r.get("split") or split_for(r["id"])) == "test"]
     about = np.array([a for _, a in rows])
     if detector is None or about.all():
         return ""

@@ -280,7 +280,7 @@ def build_default_model(corpus: str | os.PathLike = "training_data/corpus.jsonl"
         about += [None if r["stance"] == "neutral" else True for r in short]  # a neutral claim may be off-topic
     texts, labels = [r["text"] for r in records], [r["stance"] for r in records]
     for path in sorted(glob.glob(str(Path(corpus).parent / "relevance" / "*.jsonl"))):  # for relevance only
-        extra = [r for _, r in read_records(path) if split_for(r["id"]) == "train"]
+        extra = [r for _, r in read_records(path) if (r.get("split") or split_for(r["id"])) == "train"]  # pairs: one split
         texts += [r["text"] for r in extra]
         labels += [None] * len(extra)
         means += [None] * len(extra)
