@@ -45,7 +45,7 @@ class ParagraphResult:
     @property
     def holder(self) -> str | None:
         """Who voices the stance: the first actor the paragraph attributes it to, else "author" (also
-        for a neutral paragraph, which voices none); None for titles and other non-prose lines."""
+        for a neutral or NONE paragraph, which voices none); None for titles and other non-prose lines."""
         return main_of(self.holders, self.stance) if self.kind == PROSE else None
 
     def to_dict(self) -> dict:

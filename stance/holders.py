@@ -192,9 +192,17 @@ def find_holders(text: str) -> list[Holder]:
 def main_holder(text: str, stance: str | None = None) -> str:
     """The holder a one-label summary would credit: the first attributed actor, else the author.
     A neutral paragraph voices no stance, so its holder is the author (the codebook's rule)."""
-    return "author" if stance == "neutral" else main_of(find_holders(text))  # no need to look
+    return "author" if _no_side(stance) else main_of(find_holders(text))  # no need to look
+
+
+#: Labels that take no side, in our label set and in others' (SemEval's NONE).
+NO_SIDE = frozenset({"neutral", "none"})
 
 
 def main_of(holders, stance: str | None = None) -> str:
     """`main_holder` from holders already found."""
-    return holders[0].holder if holders and stance != "neutral" else "author"
+    return holders[0].holder if holders and not _no_side(stance) else "author"
+
+
+def _no_side(stance) -> bool:
+    return stance is not None and str(stance).lower() in NO_SIDE

@@ -141,3 +141,9 @@ def test_offsets_skip_a_leading_conjunction():
     text = "But the minister said we must act."
     [holder] = find_holders(text)
     assert text[holder.start:holder.end] == holder.holder == "the minister"
+
+
+@pytest.mark.parametrize("stance, holder", [("support", "the minister"), ("neutral", "author"), ("NONE", "author"),
+                                            ("FAVOR", "the minister"), (None, "the minister")])
+def test_a_label_that_takes_no_side_has_the_author_as_holder(stance, holder):
+    assert main_holder("But the minister said we must act.", stance) == holder
