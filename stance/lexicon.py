@@ -142,42 +142,40 @@ CUES: dict[str, tuple[str, ...]] = {
 }
 
 
-@lru_cache(maxsize=2)
-def matcher(ignore_case: bool = False) -> PhraseMatcher:
+@lru_cache(maxsize=1)
+def matcher() -> PhraseMatcher:
     """The means and the cue categories but "rhetorical" (which has no word boundaries) in one
     matcher, built once per process, so a text's words are collected once for both. The cues are
     lower case, so matching lower-cased text without IGNORECASE gives the same matches, faster."""
     assert not set(CUES) & set(MEANS), "a means named like a cue category would hide it"
-    return PhraseMatcher({**{k: v for k, v in CUES.items() if k != "rhetorical"}, **MEANS},
-                         re.IGNORECASE if ignore_case else 0)
+    return PhraseMatcher({**{k: v for k, v in CUES.items() if k != "rhetorical"}, **MEANS})
 
 
-@lru_cache(maxsize=2)
-def _rhetorical(ignore_case: bool = False) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in CUES["rhetorical"]), re.IGNORECASE if ignore_case else 0)
+@lru_cache(maxsize=1)
+def _rhetorical() -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in CUES["rhetorical"]))
 
 
 # "don\u2019t" is "don't": one character for one, so offsets still hold.
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 
 
-def _folded(text: str) -> tuple[str, bool]:
-    """Lower-cased text with typographic apostrophes made plain, unless lower-casing changes its length
-    (a few non-ASCII letters do), in which case the text itself with case-insensitive patterns, so
-    offsets always point into `text`."""
+def _folded(text: str) -> str:
+    """Lower-cased text with typographic apostrophes made plain, as long as `text`, so that offsets
+    point into it: a letter whose lower case is longer ("\u0130") is kept as it is."""
     low = text.lower()
     if len(low) != len(text):
-        return text.translate(_APOSTROPHES), True
-    return low.translate(_APOSTROPHES), False
+        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    return low.translate(_APOSTROPHES)
 
 
 @lru_cache(maxsize=768)  # holds a block of StanceClassifier.BLOCK texts, with room to spare
 def matches(text: str) -> tuple[dict[str, list[tuple[int, int, str]]], dict[str, list[tuple[int, int, str]]]]:
     """(cue matches by category, means matches by means) in `text`, each match (start, end, matched
     words). Cached, because the features, the per-means stances and the holders all ask."""
-    folded, ignore_case = _folded(text)
-    found = matcher(ignore_case).find(folded)
-    found["rhetorical"] = [m.span() for m in _rhetorical(ignore_case).finditer(folded)]
+    folded = _folded(text)
+    found = matcher().find(folded)
+    found["rhetorical"] = [m.span() for m in _rhetorical().finditer(folded)]
     cues = {name: [(a, b, text[a:b]) for a, b in found[name]] for name in CUES}
     means = {name: [(a, b, text[a:b]) for a, b in found[name]] for name in MEANS if found[name]}
     return cues, means
@@ -266,9 +264,7 @@ def calls(text: str) -> list[tuple[int, int, bool]]:
     """Each call in `text` as (start, end, asks to act or do more), in order of the patterns that find
     them: modals, then imperatives and judgements where sentences start. Offsets point into `text`."""
     found = []
-    low, kept_case = _folded(text)
-    if kept_case:  # "İ" lower-cases to two characters: lower the rest one by one, so offsets still hold
-        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in low)
+    low = _folded(text)  # patterns are lower case; offsets hold
 
     def add(m, act: bool, negated: bool) -> None:
         if act:

@@ -94,7 +94,7 @@ class PhraseMatcher:
     With no flags, a list goes to the phrase table if all its patterns spell out phrases that begin
     and end with a word character; a phrase's rank is its place in the regex's order of trying, so
     where several start at one word the one the regex would take wins, and matches of one list never
-    overlap. Any flag (e.g. IGNORECASE, for text that lower-casing would change) keeps every list a regex.
+    overlap. Any flag (e.g. IGNORECASE) keeps every list a regex.
     """
 
     def __init__(self, named_patterns: dict[str, tuple[str, ...]], flags: int = 0):

@@ -46,7 +46,7 @@ def test_word_forms_of_stems_match():
 
 def test_text_that_lower_casing_lengthens_matches_the_same():
     plain = "Ministers ruled out ground troops but said sanctions must stay."
-    odd = plain + " \u0130"  # lower-cases to two characters: the case-insensitive path
+    odd = plain + " \u0130"  # lower-cases to two characters: kept as it is, the rest lower-cased
     assert lexicon.find_cues(odd) == lexicon.find_cues(plain)
     assert lexicon.find_means(odd) == lexicon.find_means(plain)
 
