@@ -1,9 +1,9 @@
 """Text -> paragraph spans with offsets and a kind; paragraph -> sentences.
 
 Offsets always point into the string the caller gave us, so a result can be traced
-back to the source (``text[start:end]`` is the paragraph for plain text; for HTML
-input it is the raw inner HTML of the ``<p>`` element and ``Paragraph.text`` is its
-cleaned text). Nothing here needs nltk_data: sentence splitting uses Punkt with
+back to the source (``text[start:end]`` is the paragraph for plain text, except that a word
+hyphenated across a line end is made whole again; for HTML input it is the raw inner HTML
+of the ``<p>`` element and ``Paragraph.text`` is its cleaned text). Nothing here needs nltk_data: sentence splitting uses Punkt with
 abbreviation parameters we supply instead of the downloadable pickles.
 """
 
@@ -96,10 +96,26 @@ def split_paragraphs(text: str) -> list[Paragraph]:
     out = []
     for (start, end, clean), kind in zip(spans, kinds):
         if kind == PROSE and not html_input and len(clean.split()) > LONGEST:  # an HTML <p> is the page's own
-            out += [Paragraph(start + a, start + b, clean[a:b], PROSE) for a, b in _pieces(clean)]
+            out += [Paragraph(start + a, start + b, rejoin_hyphenated(clean[a:b]), PROSE) for a, b in _pieces(clean)]
         else:
-            out.append(Paragraph(start, end, clean, kind))
+            out.append(Paragraph(start, end, clean if html_input else rejoin_hyphenated(clean), kind))
     return out
+
+
+# A word cut at a line end ("with-\ndrawn"), and the first halves that are words of their own in a
+# compound that keeps its hyphen ("long-\nterm", "non-\nstate"), or end a shared one ("pre- and post-war").
+_LINE_END_HYPHEN = re.compile(r"\b([A-Za-z]*[a-z])-[ \t]*(?:\r\n|[\r\n\u2028])[ \t]*([a-z]+)")
+_KEEPS_HYPHEN = frozenset("""all anti co counter cross ex full half high long low mid multi non one two three four five
+    six seven eight nine ten post pre pro quasi self semi short so well wide""".split())
+
+
+def rejoin_hyphenated(text: str) -> str:
+    """`text` with each word that hard wrapping hyphenated at a line end made whole ("with-\ndrawn" ->
+    "withdrawn"), so the lexicon and the n-grams see the word; a compound's own hyphen stays."""
+    if "-" not in text:
+        return text
+    return _LINE_END_HYPHEN.sub(lambda m: m.group(0) if m.group(1).lower() in _KEEPS_HYPHEN
+                                or m.group(2) in ("and", "or", "nor", "to") else m.group(1) + m.group(2), text)
 
 
 #: Words in the longest paragraph kept whole. A longer block of plain text (an article pasted or
@@ -153,7 +169,7 @@ def _element_spans(text: str, start: int, end: int, tag: str) -> list[tuple[int,
     out = []
     for a, b in _between(_HTML_BREAK[not tag], text, start, end):
         raw = text[a:b]
-        clean = _SPACE.sub(" ", html.unescape(_TAG.sub(" ", raw))).strip()
+        clean = _SPACE.sub(" ", rejoin_hyphenated(html.unescape(_TAG.sub(" ", raw)))).strip()
         if clean:
             lead = len(raw) - len(raw.lstrip())
             out.append((a + lead, a + len(raw.rstrip()), clean, tag))
@@ -214,7 +230,10 @@ def _block_spans(text: str, lines: list[tuple[int, int]]) -> list[tuple[int, int
         prev = stripped[i - 1]
         if wrapped:
             short = widths[i - 1] < 0.75 * widest
-            brk = short and (bool(_TERMINAL.search(prev)) or widths[i - 1] < 0.4 * widest)
+            ended = bool(_TERMINAL.search(prev))
+            # A line that opens in lower case after one left open carries on its sentence, however short
+            # the line before ("... has with-" / "drawn its" / "support for ...").
+            brk = short and (ended or widths[i - 1] < 0.4 * widest and not stripped[i][:1].islower())
         else:
             brk = True
         if brk:

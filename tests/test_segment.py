@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from stance.segment import (BOILERPLATE, BYLINE, HEADING, PROSE, TITLE, _plain_sentence_spans, _sentence_tokenizer,
-                            sentence_spans, split_paragraphs, split_sentences)
+                            rejoin_hyphenated, sentence_spans, split_paragraphs, split_sentences)
 
 
 def test_blank_lines_separate_paragraphs_with_offsets():
@@ -34,6 +34,20 @@ def test_hard_wrapped_prose_is_joined():
     paras = split_paragraphs(text)
     assert len(paras) == 2
     assert paras[0].text.endswith("long time.")
+
+
+def test_a_word_hyphenated_at_a_line_end_is_made_whole():
+    text = ("Title of the piece\n\nThe government said it had with-\ndrawn its\nsoldiers from the mission in the north "
+            "and that the long-\nterm deploy-\r\nment would end, pre-\nand post-war.\n\nNext.")
+    title, prose, last = split_paragraphs(text)
+    assert (title.kind, prose.kind, last.text) == (TITLE, PROSE, "Next.")  # the short line "drawn its" is not cut off
+    assert "had withdrawn its\nsoldiers" in prose.text and "term deployment would" in prose.text
+    assert "long-\nterm" in prose.text and "pre-\nand" in prose.text  # a compound's hyphen and a shared one stay
+    assert text[prose.start:prose.end].startswith("The government") and text[prose.start:prose.end].endswith("war.")
+    assert rejoin_hyphenated("a cross-\nborder raid by Anti-\nAmerican mili-\ntias") == \
+        "a cross-\nborder raid by Anti-\nAmerican militias"
+    assert split_paragraphs("<p>The alliance has with-\n  drawn its troops.</p><p>Two.</p>")[0].text == \
+        "The alliance has withdrawn its troops."
 
 
 def test_html_paragraphs_are_cleaned():
