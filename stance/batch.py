@@ -236,6 +236,11 @@ def read_articles(path: str | os.PathLike, id_field: str = "id", text_field: str
                                 f"{', '.join(reader.fieldnames)}){separator_hint(reader.fieldnames)}; choose others "
                                 "with --id-column/--text-column")
             for n, rec in csv_rows(reader, path):
+                if None in rec:  # an unquoted comma in the text: its end would be lost without a word
+                    key = rec.get(id_field) or f"line-{n}"
+                    yield key, BadRecord(f"{path}, line {n}: more fields than the header has (a text with commas "
+                                         "must be in double quotes)")
+                    continue
                 yield _record_pair(rec, n, path, id_field, text_field, seen)
 
 

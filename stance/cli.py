@@ -66,11 +66,21 @@ def _model(args):
     return load_model(args.model, trust=args.trust_model)
 
 
-def cmd_analyze(args) -> None:
+def cmd_analyze(args) -> int:
     from .analysis import analyze_batch
 
-    inputs = [_read_input(n) for n in args.files]
-    for name in args.files:
+    inputs, failed = [], 0
+    for name in args.files:  # a file that cannot be read is reported; the others are still labelled
+        try:
+            inputs.append(_read_input(name))
+        except Failure as exc:
+            if len(args.files) == 1:
+                raise
+            print(f"stance: error: {exc}", file=sys.stderr)
+            failed += 1
+    if not inputs:
+        raise Failure(f"none of the {len(args.files)} files could be read")
+    for name, _ in inputs:
         if Path(name).suffix.lower() in (".csv", ".tsv", ".jsonl", ".ndjson", ".json"):
             print(f"stance: {name} is read as one article; to label each of its records, use `stance batch`",
                   file=sys.stderr)
@@ -81,7 +91,7 @@ def cmd_analyze(args) -> None:
     out = sys.stdout
     if args.format == "json":
         docs = [{"file": n, **a.to_dict()} for (n, _), a in zip(inputs, analyses)]
-        json.dump(docs[0] if len(docs) == 1 else docs, out, ensure_ascii=False, indent=2)
+        json.dump(docs[0] if len(args.files) == 1 else docs, out, ensure_ascii=False, indent=2)
         out.write("\n")
     elif args.format == "jsonl":
         for (n, _), a in zip(inputs, analyses):
@@ -95,6 +105,7 @@ def cmd_analyze(args) -> None:
     else:
         for (n, _), a in zip(inputs, analyses):
             out.write(_table(n, a))
+    return 1 if failed else 0
 
 
 def _table(name: str, analysis) -> str:
@@ -189,7 +200,12 @@ def _positive(value: str) -> int:
 
 
 def _jobs(value: str) -> int:
-    return -1 if value == "-1" else _positive(value)
+    if value == "-1":
+        return -1
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of processes, at least 1 (or -1 for all cores), "
+                                         f"got {value!r}")
+    return int(value)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -214,7 +230,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("analyze", help="label the paragraphs of articles", epilog=EXAMPLES,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("files", nargs="+", metavar="FILE", help="text or HTML files, or - for standard input")
+    p.add_argument("files", nargs="+", metavar="FILE",
+                   help="text or HTML files, or - for standard input; of several, one that cannot be read is "
+                        "reported and the others labelled (exit status 1)")
     p.add_argument("--format", choices=("table", "json", "jsonl", "csv"), default="table",
                    help="json: one object for one file, a list for several (in scripts, jsonl or csv keep one "
                         "shape whatever the number of files)")
@@ -223,7 +241,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("train", help="train a model on a labelled CSV/JSONL file")
     p.add_argument("data", metavar="DATA")
-    p.add_argument("--out", required=True, metavar="MODEL", help="where to save (.skops, or .joblib)")
+    p.add_argument("--out", required=True, metavar="MODEL",
+                   help="where to save: .skops (safe to load), or .joblib/.pkl (faster; loads only with --trust-model)")
     p.add_argument("--C", type=float, default=1.0, help="inverse regularisation strength (default 1.0)")
     column_opts(p)
     p.set_defaults(func=cmd_train)
@@ -262,7 +281,7 @@ def main(argv: list[str] | None = None) -> int:
     from .persistence import ModelError
 
     try:
-        args.func(args)
+        status = args.func(args) or 0
     except (Failure, DataError, ModelError, FileNotFoundError, ValueError) as exc:
         print(f"stance: error: {exc}", file=sys.stderr)
         return 1
@@ -276,4 +295,4 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt as exc:
         print(f"stance: interrupted{f': {exc}' if str(exc) else ''}", file=sys.stderr)
         return 130
-    return 0
+    return status

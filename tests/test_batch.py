@@ -173,6 +173,17 @@ def test_csv_without_the_text_column_stops_at_once(small_model, tmp_path):
     assert stats["labelled"] == 1
 
 
+def test_a_csv_row_with_more_fields_than_the_header_is_an_error_not_a_cut_text(small_model, tmp_path):
+    src = tmp_path / "in.csv"
+    src.write_text('id,text,outlet\nx1,"The council should act, now.",Post\nx2,NATO should withdraw, and soon.,Post\n'
+                   "x3,The council should send aid.,Post\n", encoding="utf-8")
+    stats = run_batch(src, tmp_path / "out.jsonl", model=small_model, progress=False)
+    assert (stats["labelled"], stats["failed"]) == (2, 1)
+    assert {r["id"] for r in rows_of(tmp_path / "out.jsonl")} == {"x1", "x3"}
+    (error,) = rows_of(tmp_path / "out.jsonl.errors.jsonl")
+    assert error["id"] == "x2" and "line 3: more fields than the header has" in error["error"]
+
+
 def test_long_csv_fields_and_tsv(small_model, tmp_path):
     long_text = "The council should send more peacekeepers now. " * 3000  # 140,000 characters in one field
     src = tmp_path / "in.tsv"

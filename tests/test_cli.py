@@ -73,6 +73,21 @@ def test_analyze_bad_files(capsys, tmp_path):
     assert code == 1 and "article.docx: is a zip archive (as .docx, .xlsx and .odt files are)" in err
 
 
+def test_of_several_files_a_bad_one_is_reported_and_the_others_labelled(capsys, tmp_path):
+    binary = tmp_path / "b.txt"
+    binary.write_bytes(b"\x00\x01\x02")
+    good = tmp_path / "g.txt"
+    good.write_text("The council should send peacekeepers now.", encoding="utf-8")
+    code, out, err = run(capsys, "analyze", str(EXAMPLE), str(binary), str(good), "--format", "jsonl")
+    assert code == 1 and err.count("stance: error: ") == 1 and "b.txt" in err
+    files = [json.loads(line)["file"] for line in out.splitlines()]
+    assert files[0] == str(EXAMPLE) and files[-1] == str(good) and str(binary) not in files
+    code, out, err = run(capsys, "analyze", str(binary), str(good), "--format", "json")
+    assert code == 1 and [d["file"] for d in json.loads(out)] == [str(good)]  # several files: a list, always
+    code, out, err = run(capsys, "analyze", str(binary), str(tmp_path / "missing.txt"))
+    assert code == 1 and out == "" and "none of the 2 files could be read" in err
+
+
 def test_usage_errors_exit_2(capsys):
     with pytest.raises(SystemExit) as exc:
         main(["analyze"])
@@ -98,6 +113,9 @@ def test_os_errors_and_bad_sizes_are_one_line(capsys, tmp_path):
     with pytest.raises(SystemExit) as exit_:
         main(["batch", str(data), str(tmp_path / "o.jsonl"), "--chunk-size", "0"])
     assert exit_.value.code == 2 and "at least 1" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_:
+        main(["batch", str(data), str(tmp_path / "o.jsonl"), "--jobs", "0"])
+    assert exit_.value.code == 2 and "at least 1 (or -1 for all cores)" in capsys.readouterr().err
 
 
 def test_help_has_examples(capsys):
