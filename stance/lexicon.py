@@ -75,7 +75,10 @@ CUES: dict[str, tuple[str, ...]] = {
     # Rejection: arguing against acting or for less.
     "reject": (
         r"rul(?:e|ed|es|ing) out", r"not contemplating", r"no intention", r"oppose[sd]?", r"opposing", r"opposition to",
-        r"against (?:the|any|sending|arming|intervention|military)", r"withdraw(?:al|n|ing|s)?", r"pull(?:ed|ing)? out",
+        r"(?<!sanctions )(?<!strikes )(?<!fighting )(?<!fight )(?<!war )(?<!action )(?<!measures )(?<!operations )"
+        r"(?<!campaign )(?<!embargo )(?<!attacks )(?<!crimes )(?<!violence )(?<!force )(?<!raids )(?<!struggle )"
+        r"(?<!weapons )(?<!arms )(?<!troops )(?<!aid )(?<!support )(?<!defend )(?<!protect )(?<!used )"
+        r"against (?:the|any|sending|arming|intervention|military)",  # not "strikes against the militants" r"withdraw(?:al|n|ing|s)?", r"pull(?:ed|ing)? out",
         r"bring (?:the |our )?troops home", r"come home", r"lift(?:ed|ing|s)? (?:the )?(?:sanctions|embargo|ban)",
         r"eas(?:e|ed|ing) (?:the )?(?:sanctions|embargo|pressure)", r"end (?:the|this|our) (?:mission|war|occupation|embargo|sanctions)",
         r"stay out", r"keep out", r"stay away", r"hands off", r"not our (?:war|fight|business|problem)",
@@ -212,7 +215,7 @@ _UNDOING = (r"withdraw|lift(?! a finger)|ease|end(?! up)|stop|leave|pull (?:out|
             r"back down|give (?:up|in|way)|bring \w+(?: \w+)? home|come home|halt|suspend|avoid|rethink|reconsider|"
             r"disengage|retreat|relax|reduce|scale (?:back|down)|recall|hand over|ignore")
 _MODAL = (r"should|must|ought to|needs? to|ha(?:s|ve) to|(?:it is )?time to|let us|let's|"
-          r"urge \w+ to|call on \w+ to|obliged to|obligated to|no (?:choice|option|alternative) but to|"
+          r"urg(?:e|es|ed|ing) (?:\w+ ){1,3}?to|call(?:s|ed|ing)? (?:up)?on (?:\w+ ){1,3}?to|obliged to|obligated to|no (?:choice|option|alternative) but to|"
           r"it(?:'s| is| would be| will be| was)(?P<itneg> not|n't)? (?:right|necessary|essential|vital|imperative|urgent|"
           r"(?P<bad>wrong|a mistake|an error|unwise|foolish|reckless|dangerous|irresponsible)) to")
 _ADVERB = r"(?:not (?:only|just|merely|simply)|\w+ly|also|now|still|therefore|then|instead|finally|again|even|just|at once)"
@@ -230,6 +233,17 @@ _DIRECTIVE = re.compile(rf"(?<!\w)(?P<pre>{_DENIED}\s+|(?:do not|don't|does not|
                         rf"(?:(?P<nt>n't)|\s+(?P<neg>not|never|no longer)(?!\s+(?:only|just|merely|simply)\b))?\s+"
                         rf"(?:{_ADVERB}\s+)?(?:(?P<act>{_ACTING})|{_UNDOING})\b")
 _OBJECTS = r"the|a|an|our|their|them|this|these|those|more|all|every|now|peacekeepers|troops|sanctions|weapons|arms|aid"
+# A call for a means by name: "the EU called for new sanctions", "lawmakers demanded troops"; for its
+# withdrawal or lifting it asks for less. A negator before the verb turns it ("did not call for").
+_DEMANDED = re.compile(
+    r"(?<!\w)(?:(?P<neg>not|never|no longer|n't)\s+)?"
+    r"(?:call(?:s|ed|ing)?\s+for|demand(?:s|ed|ing)?|(?:press|push)(?:es|ed|ing)?\s+for|plead(?:s|ed|ing)?\s+for|"
+    r"appeal(?:s|ed|ing)?\s+for|lobb(?:y|ies|ied|ying)\s+for|clamou?r(?:s|ed|ing)?\s+for|argu(?:e|es|ed|ing)\s+for)\s+"
+    r"(?:(?:a|an|the|new|more|further|fresh|tough(?:er)?|tight(?:er)?|strong(?:er)?|wider|broader|targeted|sweeping|"
+    r"full|immediate|swift|urgent|international|western|economic|military|sectoral|secondary)\s+){0,3}"
+    r"(?:(?P<undo>withdrawal|pull-?out|drawdown|lifting|easing)|sanctions|(?:arms )?embargo(?:es)?|ban on|boycott|"
+    r"asset freezes?|troops|peacekeepers|peacekeeping|air ?strikes|strikes|bombing|no-fly zone|intervention|"
+    r"(?:action|aid|support|force)(?= against| in| to)|weapons|arms|aid|airlift)\b")
 # These and _JUDGED are tried only where a sentence starts (one scan finds the starts for all three).
 _SENTENCE_START = re.compile(r"(?:^|[.!?;:]\s|\n)[\s\"'\u201c\u2018(]*")
 _IMPERATIVE = re.compile(rf"(?:({_ACTING})|{_UNDOING})\s+(?:{_OBJECTS})\b")
@@ -276,6 +290,9 @@ def calls(text: str) -> list[tuple[int, int, bool]]:
     for m in _DIRECTIVE.finditer(low):
         negated = bool(m.group("pre")) ^ bool(m.group("nt") or m.group("neg"))
         add(m, bool(m.group("act")), negated ^ bool(m.group("itneg")) ^ bool(m.group("bad")))
+    for m in _DEMANDED.finditer(low):
+        found.append((m.start(), m.end(), not m.group("undo") and not m.group("neg")
+                      or bool(m.group("undo") and m.group("neg"))))
     for start in _SENTENCE_START.finditer(low):
         at = start.end()
         if low[start.start():start.start() + 1] != ";":  # an imperative opens a sentence, not a clause
