@@ -107,9 +107,21 @@ def test_a_judged_course_of_action_counts_by_what_is_judged_and_how():
     ("They must launch an inquiry. We must mount pressure. They carried out a survey.", (0, 0)),  # no military object
     ("NATO must mount a rescue operation. We should launch a humanitarian intervention.", (2, 0)),
     ("Is it not time to send troops? Whether or not it is time to withdraw is unclear.", (1, 1)),  # not negations
+    # a call for a means by name, or for its withdrawal; someone urged or called on to act
+    ("The EU called for new sanctions on Moscow. Lawmakers demanded troops.", (2, 0)),
+    ("Protesters called for the withdrawal of French troops. The party did not call for sanctions.", (0, 2)),
+    ("Ministers urged the European Union to impose sanctions. They urged the Commission to scrap them.", (1, 1)),
+    ("Critics called for restraint. She called for an end to the talks.", (0, 0)),  # not a means
 ])
 def test_calls_with_particles_objects_contractions_and_negators(text, calls):
     assert lexicon.directives(text) == calls
+
+
+def test_against_is_a_rejection_only_where_it_takes_a_side():
+    rejections = lambda text: [w for _, _, w in lexicon.find_cues(text)["reject"]]
+    assert rejections("We are against the war. She spoke against any intervention.") == ["against the", "against any"]
+    assert rejections("The coalition kept up air strikes against the militants and sanctions against the junta, "
+                      "and armed the rebels fighting against the regime.") == []
 
 
 def test_calls_in_text_whose_lower_case_is_longer_keep_their_offsets():

@@ -16,6 +16,9 @@ def test_limited_support_is_split_by_means():
 
 @pytest.mark.parametrize("text, means, stance", [
     ("Sanctions should be eased.", "sanctions", "oppose"),
+    ("The coalition must keep up air strikes against the militants.", "air_strikes", "support"),  # a target
+    ("Germany agreed to send more weapons for the rebels fighting against the regime.", "arms", "support"),
+    ("Exporters urged the Commission to scrap the new sanctions.", "sanctions", "oppose"),
     ("The embargo must be lifted immediately.", "sanctions", "oppose"),
     ("Sanctions have failed and should be quietly dropped.", "sanctions", "oppose"),
     ("I oppose sending troops, but I support sanctions.", "sanctions", "support"),
