@@ -19,6 +19,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from . import sentiment as _sentiment
 from .classifier import LABELS, StanceClassifier
+from .data import LABEL_MAP
 from .holders import find_holders, main_of
 from .means import means_stances
 from .segment import PROSE, split_paragraphs
@@ -173,7 +174,10 @@ def analyze_batch(texts: list[str], model=None, evidence: int = 5) -> list[Analy
             stance = labels[int(np.argmax(row))]
             if p_about is not None and p_about < 0.5:  # not about intervention: "a hospital strike" names no means
                 detected = frozenset()  # (test split: means micro-F1 unchanged; false means on off-topic texts 23 -> 12)
-            done.append((row, reasons, _sentiment.score(text), means_stances(text, stance, detected),
+            # The means rules speak our labels whatever the model's: its own label fills in only if it maps
+            # to one of ours ("pro", "FAVOR"), so one column never mixes two vocabularies.
+            ours = LABEL_MAP.get(stance.lower())
+            done.append((row, reasons, _sentiment.score(text), means_stances(text, ours, detected),
                          find_holders(text), None if p_about is None else round(float(p_about), 4)))
     out, k = [], 0
     for paras in split:

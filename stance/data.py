@@ -20,7 +20,7 @@ LABELS = ("support", "oppose", "neutral")
 LABEL_MAP = {
     "support": "support", "oppose": "oppose", "neutral": "neutral",
     "favor": "support", "favour": "support", "pro": "support", "for": "support",
-    "against": "oppose", "con": "oppose", "none": "neutral", "neither": "neutral",
+    "against": "oppose", "con": "oppose", "anti": "oppose", "none": "neutral", "neither": "neutral",
 }
 VAST_LABELS = {"0": "oppose", "1": "support", "2": "neutral"}
 

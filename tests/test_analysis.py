@@ -48,6 +48,20 @@ def test_means_and_holders_in_results(result, small_model):
         == ["author", "author"]
 
 
+def test_means_speak_our_labels_whatever_the_models(corpus):
+    rows = [r for r in corpus if r["split"] == "train"][:300]
+    to_theirs = {"support": "pro", "oppose": "anti", "neutral": "none"}
+    model = stance.StanceClassifier(char_ngrams=None).fit([r["text"] for r in rows],
+                                                          [to_theirs[r["stance"]] for r in rows])
+    texts = ["The alliance should send troops and impose sanctions, but rule out air strikes.",
+             "Officials said sanctions and arms were discussed on Monday."]
+    for p in stance.analyze("\n\n".join(texts), model=model).prose:
+        assert p.stance in ("pro", "anti", "none") and p.means
+        assert {m.stance for m in p.means} <= {"support", "oppose", "neutral"}
+        if p.stance == "none":  # a paragraph that takes no side takes none toward its means either
+            assert {m.stance for m in p.means} == {"neutral"}
+
+
 def test_serialisation(result):
     d = json.loads(result.to_json())
     assert d["paragraphs"][2]["stance"] == result.prose[0].stance
