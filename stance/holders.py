@@ -18,7 +18,8 @@ _VERBS = (r"said|says|say|told reporters|told|stated|urged|urges|warned|warns|ar
           r"claimed|claims|added|noted|notes|suggested|suggests|declared|declares|announced|announces|wrote|writes|"
           r"called for|calls for|cautioned|demanded|demands|pledged|vowed|acknowledged|conceded|countered|replied|"
           r"informed|denounced|condemned|welcomed|rejected|opposed|endorsed|accused|critici[sz]ed|praised|"
-          r"appealed|objected|reiterated|stressed|emphasi[sz]ed|affirmed|contends|maintains")
+          r"appealed|objected|reiterated|stressed|emphasi[sz]ed|affirmed|contends|maintains|"
+          r"called(?= (?:the |it |them |this |that )[^.;:\"\u201c\u2018]{0,60}[\"\u201c\u2018])")  # called X "a folly"
 _TITLE = r"(?:Mr|Mrs|Ms|Dr|Gen|Sen|Rep|Gov|Prof|Col|Lt|Adm|Amb)\.?"
 # A name's words are bounded: "A.B.C.A.B.C..." would otherwise be rescanned from each capital (quadratic).
 _NAME = (r"(?:" + _TITLE + r" )?[A-Z][\w'\u2019.-]{0,40}"
@@ -27,7 +28,7 @@ _NAME = (r"(?:" + _TITLE + r" )?[A-Z][\w'\u2019.-]{0,40}"
 # "the ministry", and "the request was under review, said ..." names nobody.
 _ROLE = (r"(?:[Tt]he|[Aa]n?|[Oo]ne|[Ss]everal|[Mm]any|[Ss]ome|[Ii]ts|[Tt]heir|[Hh]is|[Hh]er)"
          rf"(?: (?!(?:{_VERBS}|is|are|was|were|will|would|has|have|had|can|could|should|must)\b)"
-         rf"(?:[a-z][\w'-]*|[A-Z]{{2,5}}\b)){{1,5}}")  # acronyms too: "the UN envoy"
+         rf"(?:[a-z][\w'-]*|[A-Z]{{2,5}}\b|(?:[A-Z]\.){{2,4}})){{1,5}}")  # acronyms too: "the UN envoy", "a U.S. official"
 # After the verb ("said the minister") only a name or a role ending in an actor noun counts,
 # so "said the request was under review" does not make "the request..." a holder.
 _ACTOR_NOUN = (r"(?:minister|ministry|spokes(?:man|woman|person)|officials?|president|secretary|ambassador|"
@@ -54,7 +55,8 @@ _PATTERNS = (
 # a verb followed by a role ("..., said the ministry") has a speaker of its own.
 _ATTRIBUTING_CLAUSE = re.compile(rf"(?:which|that)\b.*\b(?:{_VERBS})\b")
 _SPEAKER_AFTER = re.compile(rf"(?:{_VERBS}) {_ROLE.replace('{1,5}', '{0,3}')} {_ACTOR_NOUN}(?=[,.;]| in | on | at |$)")
-_APPOSITIVE = re.compile(rf"(?P<who>{_ACTOR}), (?P<apposition>(?:an?|the|who|which|one of) [^,;:\"\u201c\u201d]{{1,80}}), "
+_APPOSITIVE = re.compile(rf"(?P<who>{_ACTOR}), (?P<apposition>(?:(?:an?|the|who|which|one of|speaking|writing|"
+                         rf"addressing|interviewed|asked) |[A-Z][\w.-]*['\u2019]s )[^,;:\"\u201c\u201d]{{1,80}}), "
                          rf"(?:[a-z]+ly )?(?P<cue>{_VERBS})\b")
 # A sentence that opens with its speaker: "[PLACE, date —] A group of clan elders in the south said ...".
 _DATE = r"(?:\d{1,2} )?[A-Z][a-z]+\.?(?: \d{1,2})?(?:,? \(?\d{4}\)?)?"  # "Nov. 13, 2015", "14 January 2011"

@@ -50,6 +50,12 @@ def test_common_news_openers_and_roles(text, holder):
     ("Jonas Berg, who chairs the committee, said the mission must end.", "Jonas Berg"),
     ("President Duterte, who has often criticised the alliance, told reporters the troops must leave.", "President Duterte"),
     ('"We cannot pay," one elder, a retired schoolteacher, said.', "one elder"),
+    ("Ms. Ama Boateng, Ghana's foreign minister, warned that the troops must stay.", "Ms. Ama Boateng"),
+    ("A senior U.S. official, speaking on condition of anonymity, said the administration favoured sanctions.",
+     "A senior U.S. official"),
+    ("The minister, speaking in Brussels, said the mission should continue.", "The minister"),
+    ('Foreign Minister Sergei Lavrentiev called the new arms shipments "a reckless escalation".',
+     "Foreign Minister Sergei Lavrentiev"),  # called X "...": a verdict voiced
 ])
 def test_an_apposition_describes_the_holder_and_is_not_one(text, holder):
     assert [h.holder for h in find_holders(text)] == [holder]
