@@ -175,9 +175,9 @@ def result_rows(key, analysis: Analysis) -> list[dict]:
 
 def read_articles(path: str | os.PathLike, id_field: str = "id", text_field: str = "text",
                   ignored: list | None = None) -> Iterator[tuple]:
-    """(id, text) pairs from a JSONL/JSON/CSV/TSV file, a folder of .txt files or one .txt file, read lazily.
-    A folder's .txt files (any case, in subfolders too) are keyed by their path in it without the
-    extension ("2023/c"); the names of its other files go to `ignored`, for the run's report (hidden
+    """(id, text) pairs from a JSONL/JSON/CSV/TSV file, a folder of articles or one article, read lazily.
+    An article is a .txt, .html or .htm file (any case); a folder's (in subfolders too) are keyed by their
+    path in it without the extension ("2023/c"); the names of its other files go to `ignored`, for the run's report (hidden
     ones, such as .git or .DS_Store, are passed over). Malformed records (not UTF-8, no id, no text, an
     id seen before) come through as (id, BadRecord) so they can be reported and skipped; a CSV without
     the id or text column, or a JSON array that breaks off, stops at once."""
@@ -185,14 +185,15 @@ def read_articles(path: str | os.PathLike, id_field: str = "id", text_field: str
     if path.is_dir():
         files = sorted((f.relative_to(path).as_posix(), f) for f in path.rglob("*")
                        if f.is_file() and not any(part.startswith(".") for part in f.relative_to(path).parts))
-        texts = [(name, f) for name, f in files if f.suffix.lower() == ".txt"]
+        texts = [(name, f) for name, f in files if f.suffix.lower() in ARTICLE_SUFFIXES]
         if not texts:
-            raise DataError(f"{path}: a folder with no .txt files; give a folder of .txt articles or a JSONL/CSV file")
+            raise DataError(f"{path}: a folder with no .txt or .html files; give a folder of articles or a "
+                            "JSONL/CSV file")
         if ignored is not None:
-            ignored.extend(name for name, f in files if f.suffix.lower() != ".txt")
+            ignored.extend(name for name, f in files if f.suffix.lower() not in ARTICLE_SUFFIXES)
         named: dict[str, str] = {}
         for name, file in texts:
-            key = name[:-4]
+            key = name[:-len(file.suffix)]
             first = named.setdefault(key, name)
             yield (key, _article_file(file)) if first == name else (
                 name, BadRecord(f"{file}: its id {key!r} is that of {first} too; rename one of them"))
@@ -204,7 +205,7 @@ def read_articles(path: str | os.PathLike, id_field: str = "id", text_field: str
         problem = not_text(path, raw.read(8192))
     if problem:
         raise DataError(problem)
-    if suffix == ".txt":  # one article
+    if suffix in ARTICLE_SUFFIXES:  # one article
         yield path.stem, _article_file(path)
         return
     seen: dict[str, str] = {}
@@ -245,6 +246,10 @@ def read_articles(path: str | os.PathLike, id_field: str = "id", text_field: str
 
 
 _BAD_BYTE = re.compile("[\udc80-\udcff]")
+
+
+#: Files read as one article each (plain text or an HTML page), alone or in a folder.
+ARTICLE_SUFFIXES = (".txt", ".html", ".htm")
 
 
 class BadRecord(str):
@@ -414,7 +419,7 @@ def run_batch(input_path: str | os.PathLike, output_path: str | os.PathLike, mod
     """Label every article of `input_path` into `output_path`, resuming where a previous run stopped.
     Records that fail go to `errors_path` (default: OUTPUT.errors.jsonl, rewritten each run) and are
     tried again by the next run. Returns counts: done before, labelled now, failed now, and the names of
-    a folder's files that are not .txt (`ignored`). Ctrl-C raises BatchInterrupted, with those counts."""
+    a folder's files that are not articles (`ignored`). Ctrl-C raises BatchInterrupted, with those counts."""
     _check_sizes(chunk_size, n_jobs)
     output = Path(output_path)
     if output.suffix.lower() not in OUTPUT_SUFFIXES:

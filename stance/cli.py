@@ -178,7 +178,8 @@ def _batch_summary(stats: dict) -> str:
             f"already done, {stats['failed']} failed")
     if ignored:
         names = ", ".join(ignored[:3]) + (f" and {len(ignored) - 3} more" if len(ignored) > 3 else "")
-        text += f"; skipped {len(ignored)} file{'s that are' if len(ignored) > 1 else ' that is'} not .txt: {names}"
+        text += (f"; skipped {len(ignored)} file{'s that are' if len(ignored) > 1 else ' that is'} not .txt or "
+                 f".html: {names}")
     return text
 
 
@@ -256,7 +257,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("batch", help="label an archive of articles, resumably")
     p.add_argument("input", metavar="INPUT", help="JSONL/JSON/CSV/TSV with id and text columns, or a folder of "
-                   ".txt files (subfolders too)")
+                   ".txt/.html articles (subfolders too), or one article")
     p.add_argument("output", metavar="OUTPUT", help="paragraph rows: .jsonl or .csv")
     p.add_argument("--jobs", type=_jobs, default=1, help="worker processes (default 1; -1: all cores)")
     p.add_argument("--chunk-size", type=_positive, default=256, help="articles per chunk written (default 256)")

@@ -429,7 +429,7 @@ def test_a_missing_text_in_a_dataframe_is_named_with_its_row(small_model):
     assert kept[1] == ("a2", "no text (<NA>: the value is missing)")
 
 
-def test_a_folder_is_read_whole_and_what_is_not_txt_reported(small_model, tmp_path, capsys):
+def test_a_folder_is_read_whole_html_pages_too_and_what_is_not_an_article_reported(small_model, tmp_path, capsys):
     from stance.batch import read_articles
     from stance.cli import main
 
@@ -439,18 +439,23 @@ def test_a_folder_is_read_whole_and_what_is_not_txt_reported(small_model, tmp_pa
     for name in ("a.txt", "B.TXT", "2023/c.txt", ".git/HEAD.txt", ".DS_Store"):
         (folder / name).write_text(f"The alliance must act now ({name}).", encoding="utf-8")
     (folder / "d.md").write_text("# notes", encoding="utf-8")
+    (folder / "page.HTML").write_text("<html><body><nav>Home</nav><p>The alliance must act now.</p>"
+                                      "<p>Critics disagree.</p></body></html>", encoding="utf-8")
     (folder / "report.pdf").write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
     (folder / "report.txt").write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")  # a PDF given a .txt name
     ignored = []
-    assert [k for k, _ in read_articles(folder, ignored=ignored)] == ["2023/c", "B", "a", "report"]
+    assert [k for k, _ in read_articles(folder, ignored=ignored)] == ["2023/c", "B", "a", "page", "report"]
     assert ignored == ["d.md", "report.pdf"]
     out = tmp_path / "out.jsonl"
     assert main(["batch", str(folder), str(out), "--no-progress"]) == 0
     err = capsys.readouterr().err
-    assert "labelled 3 articles (3 paragraphs), skipped 0 already done, 1 failed; skipped 2 files that are not " \
-           ".txt: d.md, report.pdf" in err
+    assert "labelled 4 articles (5 paragraphs), skipped 0 already done, 1 failed; skipped 2 files that are not " \
+           ".txt or .html: d.md, report.pdf" in err
     assert "report.txt: is a PDF: extract its text first" in rows_of(tmp_path / "out.jsonl.errors.jsonl")[0]["error"]
-    assert sorted({r["id"] for r in rows_of(out)}) == ["2023/c", "B", "a"]
+    assert sorted({r["id"] for r in rows_of(out)}) == ["2023/c", "B", "a", "page"]
+    assert [r["text"] for r in rows_of(out) if r["id"] == "page"] == ["The alliance must act now.", "Critics disagree."]
+    one = run_batch(folder / "page.HTML", tmp_path / "one.jsonl", model=small_model, progress=False)
+    assert one["labelled"] == 1 and {r["id"] for r in rows_of(tmp_path / "one.jsonl")} == {"page"}
 
 
 def test_an_output_it_cannot_write_is_refused_before_any_work(small_model, tmp_path):
