@@ -47,6 +47,7 @@ _TAG = re.compile(r"<[^<>]{0,2000}>")
 # What a browser never shows as text: scripts, styles, templates and comments.
 _UNSHOWN = re.compile(r"<!--.*?(?:-->|$)|<(script|style|noscript|template)(?![\w-])[^<>]{0,2000}>.*?(?:</\1\s*>|$)",
                       re.IGNORECASE | re.DOTALL)
+_FRAME = re.compile(r"<(nav|aside|footer)(?![\w-])[^<>]{0,2000}>.*?(?:</\1\s*>|$)", re.IGNORECASE | re.DOTALL)
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff]")  # zero-width characters and a byte-order mark
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\S+")
@@ -93,6 +94,10 @@ def split_paragraphs(text: str) -> list[Paragraph]:
              for kind, tag, (_, _, clean) in zip(kinds, tags, spans)] if len(spans) > 1 else kinds
     if PROSE not in kinds:  # short lines and nothing else are answers or posts, not an article's headings
         kinds = [PROSE if kind in (TITLE, HEADING) else kind for kind in kinds]
+    if html_input and "<" in shown:  # a menu, a sidebar's links, a footer: the page's frame, not its headings
+        frame = [m.span() for m in _FRAME.finditer(shown)]
+        kinds = [BOILERPLATE if kind != PROSE and any(a <= start < b for a, b in frame) else kind
+                 for kind, (start, _, _) in zip(kinds, spans)]
     out = []
     for (start, end, clean), kind in zip(spans, kinds):
         if kind == PROSE and not html_input and len(clean.split()) > LONGEST:  # an HTML <p> is the page's own

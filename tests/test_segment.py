@@ -50,6 +50,19 @@ def test_a_word_hyphenated_at_a_line_end_is_made_whole():
         "The alliance has withdrawn its troops."
 
 
+def test_a_pages_menu_sidebar_and_footer_are_its_frame_but_their_prose_is_read():
+    page = ('<html><body><nav><ul><li><a href="/">Home</a></li><li>World news</li></ul></nav><h1>Allies weigh an airlift'
+            '</h1><p>The alliance should send aircraft, ministers said.</p><aside><h3>Related</h3><ul><li>Sanctions '
+            'tighten on junta</li></ul><p>The mission began in 2013 and has cost the allies billions.</p></aside>'
+            '<footer><p>Copyright 2026 The Paper</p></footer></body></html>')
+    kinds = [(p.kind, p.text) for p in split_paragraphs(page)]
+    assert kinds == [(BOILERPLATE, "Home"), (BOILERPLATE, "World news"), (TITLE, "Allies weigh an airlift"),
+                     (PROSE, "The alliance should send aircraft, ministers said."), (BOILERPLATE, "Related"),
+                     (BOILERPLATE, "Sanctions tighten on junta"),
+                     (PROSE, "The mission began in 2013 and has cost the allies billions."),
+                     (BOILERPLATE, "Copyright 2026 The Paper")]
+
+
 def test_html_paragraphs_are_cleaned():
     text = "<h1>War &amp; peace</h1><p>One <b>two</b> three.</p>\n<p>Four five.</p>"
     paras = split_paragraphs(text)
