@@ -187,11 +187,23 @@ def cmd_validate(args) -> None:
     from .data import validate_corpus
 
     problems = validate_corpus(args.corpus, check_balance=not args.no_balance)
-    for p in problems[: args.max]:
+    for p in _collapsed(problems)[: args.max]:
         print(p)
     if problems:
         raise Failure(f"{len(problems)} problem(s) in {args.corpus}")
     print(f"{args.corpus}: OK")
+
+
+def _collapsed(problems: list[str]) -> list[str]:
+    """Problems with one message repeated line after line (a file of another layout misses the same
+    fields everywhere) given once, with how many more lines have it."""
+    by_message: dict[str, list[str]] = {}
+    for p in problems:
+        head, sep, message = p.partition(": ")
+        key = message if sep and ", line " in head else p
+        by_message.setdefault(key, []).append(p)
+    return [same[0] + (f" (and {len(same) - 1} more line{'s' if len(same) > 2 else ''})" if len(same) > 1 else "")
+            for same in by_message.values()]
 
 
 def _positive(value: str) -> int:

@@ -207,8 +207,9 @@ def read_labelled(path: str | os.PathLike, text: str = "text", label: str = "sta
     records, seen_ids = [], {}
     for n, rec in read_records(path):
         for col in (text, label):
-            if col not in rec:
-                raise DataError(f"{path}, line {n}: missing column {col!r} (columns: {', '.join(map(str, rec))})"
+            if col not in rec:  # in a CSV/TSV a header problem, named as one; in JSON Lines this record's
+                where = "header" if Path(path).suffix.lower() in (".csv", ".tsv", ".txt") else f"line {n}"
+                raise DataError(f"{path}, {where}: missing column {col!r} (columns: {', '.join(map(str, rec))})"
                                 f"{separator_hint(rec)}; choose others with --text-column/--label-column")
         body, raw = rec[text], rec[label]
         if body is None:

@@ -148,7 +148,7 @@ def test_train_with_other_columns_and_errors(capsys, tmp_path):
                      "--label-column", "label")
     assert code == 0
     code, _, err = run(capsys, "train", str(src), "--out", str(tmp_path / "m.skops"))
-    assert code == 1 and "line 2: missing column 'text'" in err
+    assert code == 1 and "header: missing column 'text'" in err
 
 
 def test_train_on_a_single_class_fails_cleanly(capsys, tmp_path):
@@ -168,6 +168,11 @@ def test_untrusted_model_refused(capsys, tmp_path):
 def test_validate(capsys, tmp_path):
     code, out, _ = run(capsys, "validate", str(DATA / "tiny.jsonl"), "--no-balance")
     assert code == 1 and "missing field" in out
+    other = tmp_path / "other.jsonl"
+    other.write_text("".join(f'{{"id": "r{i}", "text": "Text {i}."}}\n' for i in range(5)), encoding="utf-8")
+    code, out, err = run(capsys, "validate", str(other), "--no-balance")
+    assert code == 1 and out.count("missing field(s)") == 1 and "line 1: missing" in out and "(and 4 more lines)" in out
+    assert "5 problem(s)" in err
 
 
 def test_python_dash_m(tmp_path):

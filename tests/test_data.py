@@ -20,7 +20,7 @@ def test_csv_and_jsonl(tmp_path):
 
 
 @pytest.mark.parametrize("content, message", [
-    ("body,stance\nx,support\n", "line 2: missing column 'text'"),
+    ("body,stance\nx,support\n", "header: missing column 'text'"),
     ("text,stance\nx,support\n  ,oppose\n", "line 3: empty 'text'"),
     ("text,stance\nx,maybe\n", "line 2: unknown label 'maybe'"),
     ("id,text,stance\n1,x,support\n1,y,oppose\n", "line 3: duplicated id '1' (first on line 2)"),
