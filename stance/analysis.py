@@ -5,7 +5,8 @@ paragraph indices match what a reader sees) but carry ``stance=None``. The artic
 summary averages the prose paragraphs' probabilities, weighting each by its length,
 because one long argued paragraph says more than a one-line aside, and by its relevance,
 because a paragraph about something else says nothing about intervention (`counts` still
-counts every prose paragraph's label).
+counts every prose paragraph's label). The article's `relevance` is its prose paragraphs' relevance
+weighted by length: the share of what it says that is about intervention, for filtering an archive.
 """
 
 from __future__ import annotations
@@ -68,6 +69,7 @@ class Analysis:
     counts: dict[str, int]
     sentiment: float | None
     labels: tuple[str, ...] = ()
+    relevance: float | None = None  # of the prose, weighted by length; None without prose or a relevance model
 
     @property
     def prose(self) -> list[ParagraphResult]:
@@ -75,7 +77,7 @@ class Analysis:
 
     def to_dict(self) -> dict:
         return {"stance": self.stance, "probabilities": self.probabilities, "counts": self.counts,
-                "sentiment": self.sentiment, "labels": list(self.labels),
+                "sentiment": self.sentiment, "relevance": self.relevance, "labels": list(self.labels),
                 "paragraphs": [p.to_dict() for p in self.paragraphs]}
 
     def to_json(self, **kwargs) -> str:
@@ -202,11 +204,13 @@ def _summarise(results: list[ParagraphResult], labels: list[str]) -> Analysis:
     counts = {lab: sum(r.stance == lab for r in prose) for lab in labels}
     if not prose:
         return Analysis(tuple(results), None, {}, counts, None, tuple(labels))
-    weights = np.array([len(r.text.split()) * (1.0 if r.relevance is None else max(r.relevance, 0.01))
-                        for r in prose])
+    lengths = np.array([len(r.text.split()) or 1 for r in prose], dtype=float)
+    about = None if any(r.relevance is None for r in prose) else np.array([r.relevance for r in prose])
+    weights = lengths if about is None else lengths * np.maximum(about, 0.01)
     probs = np.array([[r.probabilities[lab] for lab in labels] for r in prose])
     mean = weights @ probs / weights.sum()
     compound = float(weights @ np.array([r.sentiment.compound for r in prose]) / weights.sum())
+    relevance = None if about is None else round(float(lengths @ about / lengths.sum()), 4)
     return Analysis(tuple(results), labels[int(np.argmax(mean))],
                     {lab: round(float(v), 4) for lab, v in zip(labels, mean)}, counts, round(compound, 4),
-                    tuple(labels))
+                    tuple(labels), relevance)

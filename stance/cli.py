@@ -109,8 +109,9 @@ def cmd_analyze(args) -> int:
 
 
 def _table(name: str, analysis) -> str:
+    about = "" if analysis.relevance is None else f"  about={analysis.relevance:.2f}"
     lines = [f"{name}: overall {analysis.stance or '-'} "
-             + " ".join(f"{k}={v:.2f}" for k, v in analysis.probabilities.items()), "",
+             + " ".join(f"{k}={v:.2f}" for k, v in analysis.probabilities.items()) + about, "",
              f"{'#':>3}  {'kind':<11} {'stance':<8} {'conf':>5} {'about':>5}  {'sentiment':<16} {'means':<34} text"]
     for p in analysis.paragraphs:
         snippet = " ".join(p.text.split())

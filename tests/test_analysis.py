@@ -62,6 +62,19 @@ def test_means_speak_our_labels_whatever_the_models(corpus):
             assert {m.stance for m in p.means} == {"neutral"}
 
 
+def test_the_articles_relevance_weighs_its_paragraphs_by_length(default_model):
+    home = "The city council approved the budget for road repairs and new street lights on Tuesday evening."
+    abroad = "The alliance should send troops to protect civilians in the north, the minister said."
+    a = stance.analyze(f"{home}\n\n{abroad}", model=default_model)
+    (p, q) = a.prose
+    assert p.relevance < 0.5 < q.relevance
+    words = [len(home.split()), len(abroad.split())]
+    assert a.relevance == pytest.approx((words[0] * p.relevance + words[1] * q.relevance) / sum(words), abs=1e-4)
+    assert a.to_dict()["relevance"] == a.relevance
+    assert stance.analyze("Title only", model=default_model).relevance is not None  # one line is prose
+    assert stance.analyze("", model=default_model).relevance is None
+
+
 def test_serialisation(result):
     d = json.loads(result.to_json())
     assert d["paragraphs"][2]["stance"] == result.prose[0].stance
