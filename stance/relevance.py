@@ -19,12 +19,13 @@ class RelevanceDetector(ClassifierMixin, BaseEstimator):
     fast to load). Learned from our corpus's on-topic and `unrelated` paragraphs, our short claims,
     and texts written for it (off-topic ones, near misses such as "a task force on potholes", on-topic
     ones in plain words, and pairs of calls at home and abroad: "approve the farm bill" / "approve the aid
-    package for Kyiv"). C=4: with the pairs added, 5-fold CV on the training texts gave ROC AUC 0.964 /
-    0.966, off-topic F1 0.746 / 0.739 and kept 98.2 / 98.7% of on-topic texts at C=2 / 4, and the
-    third-party dev set (all on-topic) kept 98.3 / 99.0%; dropping on-topic text is the costlier mistake
-    for a user who filters on relevance."""
+    package for Kyiv"; home news and news of a crisis abroad in one frame: "the audit found the police
+    cyber unit overspent" / "... the peacekeeping contingent overspent"). C=8: with all of these, 5-fold CV
+    on the training texts gave ROC AUC 0.962 / 0.963, off-topic F1 0.742 / 0.725 and kept 98.4 / 98.7% of
+    on-topic texts at C=4 / 8, and the third-party dev set (all on-topic) kept 98.8 / 99.3%; dropping
+    on-topic text is the costlier mistake for a user who filters on relevance."""
 
-    def __init__(self, C: float = 4.0, n_features: int = 2**16):
+    def __init__(self, C: float = 8.0, n_features: int = 2**16):
         self.C = C
         self.n_features = n_features
 
