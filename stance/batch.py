@@ -177,8 +177,8 @@ def read_articles(path: str | os.PathLike, id_field: str = "id", text_field: str
                   ignored: list | None = None) -> Iterator[tuple]:
     """(id, text) pairs from a JSONL/JSON/CSV/TSV file, a folder of articles or one article, read lazily.
     An article is a .txt, .html or .htm file (any case); a folder's (in subfolders too) are keyed by their
-    path in it without the extension ("2023/c"); the names of its other files go to `ignored`, for the run's report (hidden
-    ones, such as .git or .DS_Store, are passed over). Malformed records (not UTF-8, no id, no text, an
+    path in it without the extension ("2023/c"); the names of its other files go to `ignored`, for the
+    run's report (hidden ones, such as .git or .DS_Store, are passed over). Malformed records (not UTF-8, no id, no text, an
     id seen before) come through as (id, BadRecord) so they can be reported and skipped; a CSV without
     the id or text column, or a JSON array that breaks off, stops at once."""
     path = Path(path)

@@ -108,6 +108,8 @@ def _polarity(text: str, cues: tuple[list, list[int], list, list[int]], at: int,
 
 
 _RELATIVE = re.compile(r"that|which|who", re.IGNORECASE)  # "we oppose sanctions that should ...": not the subject
+# A verdict that closes a sentence about one means: "Aid for the refugees, yes. Sanctions, no."
+_YES_NO = re.compile(r"[^.!?;:,]{0,40},\s*(?:(yes)|no)\b(?=\s*(?:[.!]|$))", re.IGNORECASE)
 
 
 def _passive_subjects(text: str, passive: list, mentions: list) -> dict[int, tuple[str, str]]:
@@ -169,7 +171,9 @@ def means_stances(text: str, paragraph_stance: str | None = None,
         s0, e0 = spans[i]
         clauses = clauses_of.get(i) or clauses_of.setdefault(i, _clauses(text, s0, e0))
         clause = next(((a, b) for a, b in clauses if a <= hs < b), (s0, e0))
-        got = subjects.get(hs) or _polarity(text, cues, hs, [clause], clause[0])
+        said = _YES_NO.match(text, he)
+        got = (("support", "yes") if said.group(1) else ("oppose", "no")) if said else \
+            subjects.get(hs) or _polarity(text, cues, hs, [clause], clause[0])
         if got is None:  # borrow from the sentence, but not a cue that sits with another means
             free = free_of.get((i, name))
             if free is None:  # once per sentence and means: a sentence of many mentions stays linear

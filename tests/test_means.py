@@ -16,6 +16,8 @@ def test_limited_support_is_split_by_means():
 
 @pytest.mark.parametrize("text, means, stance", [
     ("Sanctions should be eased.", "sanctions", "oppose"),
+    ("Humanitarian aid for the refugees, yes. Sanctions on the regime, no.", "humanitarian_aid", "support"),
+    ("Humanitarian aid for the refugees, yes. Sanctions on the regime, no.", "sanctions", "oppose"),
     ("The coalition must keep up air strikes against the militants.", "air_strikes", "support"),  # a target
     ("Germany agreed to send more weapons for the rebels fighting against the regime.", "arms", "support"),
     ("Exporters urged the Commission to scrap the new sanctions.", "sanctions", "oppose"),
