@@ -18,7 +18,7 @@ import re
 import sys
 from numbers import Integral
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping
+from typing import Iterable, Iterator, Mapping, Sequence
 
 from .analysis import Analysis, analyze_batch
 from .data import (DataError, allow_long_csv_fields, csv_reader, csv_rows, json_array, not_text, not_utf8,
@@ -173,15 +173,18 @@ def result_rows(key, analysis: Analysis) -> list[dict]:
 
 # --- input ---------------------------------------------------------------------------------------
 
-def read_articles(path: str | os.PathLike, id_field: str = "id", text_field: str = "text",
-                  ignored: list | None = None) -> Iterator[tuple]:
+def read_articles(path: str | os.PathLike, id_field: str = "id", text_field: str = "text", ignored: list | None = None,
+                  keep: Sequence[str] = (), kept: dict | None = None) -> Iterator[tuple]:
     """(id, text) pairs from a JSONL/JSON/CSV/TSV file, a folder of articles or one article, read lazily.
     An article is a .txt, .html or .htm file (any case); a folder's (in subfolders too) are keyed by their
     path in it without the extension ("2023/c"); the names of its other files go to `ignored`, for the
     run's report (hidden ones, such as .git or .DS_Store, are passed over). Malformed records (not UTF-8, no id, no text, an
     id seen before) come through as (id, BadRecord) so they can be reported and skipped; a CSV without
-    the id or text column, or a JSON array that breaks off, stops at once."""
+    the id or text column, or a JSON array that breaks off, stops at once. The `keep` fields of each good
+    record go to `kept`, by id (None where a record lacks one), for the caller to pop with its result."""
     path = Path(path)
+    if keep and (path.is_dir() or path.suffix.lower() in ARTICLE_SUFFIXES):
+        raise DataError(f"{path}: only records have columns to keep ({', '.join(keep)}); give a JSONL/CSV file")
     if path.is_dir():
         files = sorted((f.relative_to(path).as_posix(), f) for f in path.rglob("*")
                        if f.is_file() and not any(part.startswith(".") for part in f.relative_to(path).parts))
@@ -215,7 +218,7 @@ def read_articles(path: str | os.PathLike, id_field: str = "id", text_field: str
             array = json_array(fh, path, suffix)
             if array is not None:
                 for i, (n, rec) in enumerate(array, 1):
-                    yield _record_pair(rec, n, path, id_field, text_field, seen, record=i)
+                    yield _kept(_record_pair(rec, n, path, id_field, text_field, seen, record=i), rec, keep, kept)
                 return
             for n, line in enumerate(fh, 1):
                 if not line.strip():
@@ -228,7 +231,7 @@ def read_articles(path: str | os.PathLike, id_field: str = "id", text_field: str
                 except json.JSONDecodeError as exc:
                     yield f"line-{n}", BadRecord(f"{path}, line {n}: not valid JSON ({exc.msg})")
                     continue
-                yield _record_pair(rec, n, path, id_field, text_field, seen)
+                yield _kept(_record_pair(rec, n, path, id_field, text_field, seen), rec, keep, kept)
         else:
             reader = csv_reader(fh, path, delimiter="\t" if suffix == ".tsv" else ",")
             missing = [c for c in (id_field, text_field) if c not in reader.fieldnames]
@@ -242,7 +245,13 @@ def read_articles(path: str | os.PathLike, id_field: str = "id", text_field: str
                     yield key, BadRecord(f"{path}, line {n}: more fields than the header has (a text with commas "
                                          "must be in double quotes)")
                     continue
-                yield _record_pair(rec, n, path, id_field, text_field, seen)
+                yield _kept(_record_pair(rec, n, path, id_field, text_field, seen), rec, keep, kept)
+
+
+def _kept(pair: tuple, rec, keep: Sequence[str], kept: dict | None) -> tuple:
+    if keep and kept is not None and not isinstance(pair[1], BadRecord):
+        kept[pair[0]] = {c: rec.get(c) for c in keep}
+    return pair
 
 
 _BAD_BYTE = re.compile("[\udc80-\udcff]")
@@ -301,12 +310,12 @@ def _record_pair(rec, n: int, path: Path, id_field: str, text_field: str, seen: 
 
 # --- output and resume ---------------------------------------------------------------------------
 
-def _finished_ids(output: Path, fields: tuple[str, ...]) -> set:
+def _finished_ids(output: Path, fields: tuple[str, ...], n_kept: int = 0) -> set:
     """Ids already complete in `output` (all their rows present). Rows of an article cut short by an
     interrupt are dropped from the file here. Failed records are not done: a rerun tries them again."""
     if not output.is_file():
         return set()
-    rows = _read_rows(output, fields)
+    rows = _read_rows(output, fields, n_kept)
     counts: dict[str, int] = {}
     expected: dict[str, int] = {}
     for r in rows:
@@ -331,7 +340,7 @@ def _has_partial_tail(path: Path) -> bool:
         return fh.read(1) != b"\n"
 
 
-def _read_rows(path: Path, fields: tuple[str, ...]) -> list[dict]:
+def _read_rows(path: Path, fields: tuple[str, ...], n_kept: int = 0) -> list[dict]:
     """The rows of an earlier run's output, without a last row cut short by an interrupt; anything
     else in the file, or rows with other columns than this run's, are refused, not overwritten."""
     text = path.read_text(encoding="utf-8", errors="replace")
@@ -341,7 +350,7 @@ def _read_rows(path: Path, fields: tuple[str, ...]) -> list[dict]:
             return []  # not even the header was finished
         allow_long_csv_fields()
         reader = csv.DictReader(io.StringIO(whole))
-        _check_columns(path, tuple(reader.fieldnames or ()), fields)
+        _check_columns(path, tuple(reader.fieldnames or ()), fields, n_kept)
         rows = [r for r in reader if None not in r and all(v is not None for v in r.values())
                 and r["n_paragraphs"].isdigit()]
         return rows[:-1] if whole.count('"') % 2 else rows  # cut after a line break inside a quoted text
@@ -354,19 +363,25 @@ def _read_rows(path: Path, fields: tuple[str, ...]) -> list[dict]:
         except json.JSONDecodeError:
             row = None  # a line we wrote whole is always valid JSON
         ours = isinstance(row, dict) and isinstance(row.get("n_paragraphs"), int)
-        _check_columns(path, tuple(row) if ours else (), fields)
+        _check_columns(path, tuple(row) if ours else (), fields, n_kept)
         rows.append(row)
     return rows
 
 
-def _check_columns(path: Path, columns: tuple, fields: tuple[str, ...]) -> None:
+def _check_columns(path: Path, columns: tuple, fields: tuple[str, ...], n_kept: int = 0) -> None:
     """Refuse an earlier output whose rows this run's would not match, saying why: so that one file
-    never mixes two models' labels."""
+    never mixes two models' labels. The last `n_kept` fields are the input columns this run keeps."""
     if columns == fields:
         return
     if columns[:2] != ("id", "n_paragraphs"):
         raise DataError(f"{path}: exists and is not the output of `stance batch` (no 'id' and 'n_paragraphs' "
                         "in its rows); give another output path")
+    ours = fields[:len(fields) - n_kept]
+    if columns[:len(ours)] == ours:  # the same model's rows; only the input columns kept differ
+        theirs = ", ".join(columns[len(ours):]) or "none"
+        raise DataError(f"{path}: written keeping the input column(s) {theirs}, and this run keeps "
+                        f"{', '.join(fields[len(ours):]) or 'none'}; keep the same ones to go on, or give a new "
+                        "output path")
     if "relevance" not in columns:
         why = "by stance 0.2 or older, without the 'relevance' column"
     else:
@@ -415,11 +430,14 @@ class BatchInterrupted(KeyboardInterrupt):
 
 def run_batch(input_path: str | os.PathLike, output_path: str | os.PathLike, model=None, n_jobs: int = 1,
               chunk_size: int = 256, id_field: str = "id", text_field: str = "text",
-              errors_path: str | os.PathLike | None = None, progress: bool | None = None) -> dict:
+              errors_path: str | os.PathLike | None = None, progress: bool | None = None,
+              keep: Sequence[str] = ()) -> dict:
     """Label every article of `input_path` into `output_path`, resuming where a previous run stopped.
     Records that fail go to `errors_path` (default: OUTPUT.errors.jsonl, rewritten each run) and are
-    tried again by the next run. Returns counts: done before, labelled now, failed now, and the names of
-    a folder's files that are not articles (`ignored`). Ctrl-C raises BatchInterrupted, with those counts."""
+    tried again by the next run. The input's `keep` columns (an outlet, a date) are copied to each of the
+    record's rows, after the others, so the output needs no merge. Returns counts: done before, labelled
+    now, failed now, and the names of a folder's files that are not articles (`ignored`). Ctrl-C raises
+    BatchInterrupted, with those counts."""
     _check_sizes(chunk_size, n_jobs)
     output = Path(output_path)
     if output.suffix.lower() not in OUTPUT_SUFFIXES:
@@ -428,7 +446,13 @@ def run_batch(input_path: str | os.PathLike, output_path: str | os.PathLike, mod
     errors = Path(errors_path) if errors_path else errors_path_for(output)
     if not Path(input_path).exists():
         raise FileNotFoundError(f"{input_path}: no such file or folder")
+    keep = tuple(keep)
     fields = row_fields(model)
+    for column in keep:
+        if column in fields or keep.count(column) > 1:
+            why = "the output has a column of that name" if column in fields else "it is named twice"
+            raise DataError(f"cannot keep column {column!r}: {why} (the output's columns: {', '.join(fields)})")
+    fields += keep
     for folder in {output.parent, errors.parent}:  # as `stance train --out` does, before any work is done
         folder.mkdir(parents=True, exist_ok=True)
     source = Path(input_path).resolve()
@@ -437,12 +461,13 @@ def run_batch(input_path: str | os.PathLike, output_path: str | os.PathLike, mod
     if errors.resolve() in (source, output.resolve()):
         raise DataError(f"{errors}: the errors file is the {'input' if errors.resolve() == source else 'output'}; "
                         "give another path")
-    done = _finished_ids(output, fields)
+    done = _finished_ids(output, fields, len(keep))
     errors.unlink(missing_ok=True)  # this run's failures only: earlier ones are retried below
     header = output.suffix.lower() == ".csv" and (not output.is_file() or output.stat().st_size == 0)
     stats = {"skipped": len(done), "labelled": 0, "failed": 0, "paragraphs": 0, "ignored": []}
-    todo = ((k, t) for k, t in read_articles(input_path, id_field, text_field, ignored=stats["ignored"])
-            if isinstance(t, BadRecord) or str(k) not in done)  # a bad record is reported on every run
+    kept: dict = {}  # the kept columns of the records on their way through analyze_many, by id
+    todo = _not_done(read_articles(input_path, id_field, text_field, ignored=stats["ignored"], keep=keep, kept=kept),
+                     done, kept)
     bar = _progress(progress)
     rows_buf, err_buf = [], []
 
@@ -460,6 +485,7 @@ def run_batch(input_path: str | os.PathLike, output_path: str | os.PathLike, mod
     good = ((k, t) for k, t in _split_bad(todo, err_buf, stats))
     try:
         for key, result in analyze_many(good, model=model, n_jobs=n_jobs, chunk_size=chunk_size, errors="keep"):
+            extra = kept.pop(key, {})
             if isinstance(result, str):
                 err_buf.append({"id": key, "error": result})
                 stats["failed"] += 1
@@ -467,7 +493,7 @@ def run_batch(input_path: str | os.PathLike, output_path: str | os.PathLike, mod
                 err_buf.append({"id": key, "error": _NO_PARAGRAPHS})
                 stats["failed"] += 1
             else:
-                rows_buf.extend(rows)
+                rows_buf.extend({**r, **extra} for r in rows)
                 stats["labelled"] += 1
                 stats["paragraphs"] += len(rows)
             if bar is not None:
@@ -484,6 +510,15 @@ def run_batch(input_path: str | os.PathLike, output_path: str | os.PathLike, mod
 
 
 _NO_PARAGRAPHS = "no paragraph to label: the text holds only markup, spaces or invisible characters"
+
+
+def _not_done(pairs, done: set, kept: dict):
+    """The articles an earlier run did not finish; a bad record is reported on every run."""
+    for key, text in pairs:
+        if isinstance(text, BadRecord) or str(key) not in done:
+            yield key, text
+        else:
+            kept.pop(key, None)
 
 
 def _split_bad(pairs, err_buf: list, stats: dict):

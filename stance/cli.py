@@ -20,6 +20,7 @@ EXAMPLES = """examples:
   stance train data.csv --out my.skops        train on a CSV/JSONL with text and stance columns
   stance evaluate dev.csv --model my.skops    macro-F1, F_avg, per-class scores, confusion matrix
   stance batch articles.jsonl out.jsonl --jobs 2   label an archive, resumable
+  stance batch in.csv out.csv --keep-columns outlet,date   ... with the outlet and date on every row
   stance validate training_data/corpus.jsonl  check a corpus against the codebook
 """
 
@@ -163,7 +164,8 @@ def cmd_batch(args) -> None:
     try:
         stats = run_batch(args.input, args.output, model=_model(args), n_jobs=args.jobs, chunk_size=args.chunk_size,
                           id_field=args.id_column, text_field=args.text_column, errors_path=args.errors,
-                          progress=not args.no_progress and None)
+                          progress=not args.no_progress and None,
+                          keep=[c.strip() for c in args.keep_columns.split(",") if c.strip()])
     except BatchInterrupted as exc:
         raise KeyboardInterrupt(f"{_batch_summary(exc.stats)}; those are in {args.output}, and running the same "
                                 "command again goes on from there") from None
@@ -276,6 +278,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--chunk-size", type=_positive, default=256, help="articles per chunk written (default 256)")
     p.add_argument("--id-column", default="id")
     p.add_argument("--text-column", default="text")
+    p.add_argument("--keep-columns", metavar="COLS", default="",
+                   help="input columns copied to every row of their record, comma-separated (e.g. outlet,date)")
     p.add_argument("--errors", metavar="PATH", help="where failed records go (default: OUTPUT.errors.jsonl)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     model_opts(p)

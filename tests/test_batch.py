@@ -184,6 +184,34 @@ def test_a_csv_row_with_more_fields_than_the_header_is_an_error_not_a_cut_text(s
     assert error["id"] == "x2" and "line 3: more fields than the header has" in error["error"]
 
 
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv"])
+def test_kept_input_columns_reach_every_row_of_their_record(small_model, tmp_path, suffix):
+    records = [{**a, "outlet": f"Outlet {i}", "date": f"2024-01-0{i + 1}"} for i, a in enumerate(ARTICLES[:3])]
+    del records[1]["date"]  # a record without one gets an empty value
+    src = write_jsonl(tmp_path / "in.jsonl", records + [{"id": "bad", "text": "", "outlet": "X"}])
+    out = tmp_path / f"out{suffix}"
+    stats = run_batch(src, out, model=small_model, keep=["outlet", "date"], chunk_size=1, progress=False)
+    assert (stats["labelled"], stats["failed"]) == (3, 1)
+    if suffix == ".csv":
+        import csv
+        with open(out, newline="", encoding="utf-8") as fh:
+            rows = list(csv.DictReader(fh))
+        assert list(rows[0])[-2:] == ["outlet", "date"] and rows[-1]["date"] == "2024-01-03"
+    else:
+        rows = rows_of(out)
+        assert list(rows[0])[-2:] == ["outlet", "date"]
+    assert {(r["id"], r["outlet"]) for r in rows} == {(f"a{i}", f"Outlet {i}") for i in range(3)}
+    assert {r["date"] for r in rows if r["id"] == "a1"} == ({""} if suffix == ".csv" else {None})
+    assert run_batch(src, out, model=small_model, keep=["outlet", "date"], progress=False)["skipped"] == 3
+    with pytest.raises(DataError, match=r"written keeping the input column\(s\) outlet, date, and this run keeps "
+                                        r"outlet; keep the same ones"):
+        run_batch(src, out, model=small_model, keep=["outlet"], progress=False)
+    with pytest.raises(DataError, match="cannot keep column 'text': the output has a column of that name"):
+        run_batch(src, tmp_path / "other.jsonl", model=small_model, keep=["text"], progress=False)
+    with pytest.raises(DataError, match="only records have columns to keep"):
+        run_batch(tmp_path, tmp_path / "third.jsonl", model=small_model, keep=["outlet"], progress=False)
+
+
 def test_long_csv_fields_and_tsv(small_model, tmp_path):
     long_text = "The council should send more peacekeepers now. " * 3000  # 140,000 characters in one field
     src = tmp_path / "in.tsv"
