@@ -232,7 +232,7 @@ def test_refuses_to_overwrite_what_it_did_not_write(small_model, tmp_path):
 def test_rows_already_labelled_are_written_when_the_input_breaks(small_model, tmp_path, monkeypatch):
     import stance.batch
 
-    def breaks_after_three(path, id_field, text_field, ignored):
+    def breaks_after_three(path, id_field, text_field, ignored, **kept):
         yield from ((a["id"], a["text"]) for a in ARTICLES[:3])
         raise DataError(f"{path}, line 5: unreadable CSV")
 
@@ -499,7 +499,7 @@ def test_ctrl_c_says_what_was_written_and_that_a_rerun_resumes(small_model, tmp_
     import stance.batch
     from stance.cli import main
 
-    def interrupted_after_three(path, id_field, text_field, ignored):
+    def interrupted_after_three(path, id_field, text_field, ignored, **kept):
         yield from ((a["id"], a["text"]) for a in ARTICLES[:3])
         raise KeyboardInterrupt
 
