@@ -26,6 +26,8 @@ from .data import (DataError, allow_long_csv_fields, csv_reader, csv_rows, json_
 
 #: What `run_batch` writes, by the output's extension: JSON Lines, or CSV.
 OUTPUT_SUFFIXES = (".jsonl", ".ndjson", ".csv")
+#: Files read as one article each (plain text or an HTML page), alone or in a folder.
+ARTICLE_SUFFIXES = (".txt", ".html", ".htm")
 
 
 def row_fields(model=None) -> tuple[str, ...]:
@@ -178,10 +180,11 @@ def read_articles(path: str | os.PathLike, id_field: str = "id", text_field: str
     """(id, text) pairs from a JSONL/JSON/CSV/TSV file, a folder of articles or one article, read lazily.
     An article is a .txt, .html or .htm file (any case); a folder's (in subfolders too) are keyed by their
     path in it without the extension ("2023/c"); the names of its other files go to `ignored`, for the
-    run's report (hidden ones, such as .git or .DS_Store, are passed over). Malformed records (not UTF-8, no id, no text, an
-    id seen before) come through as (id, BadRecord) so they can be reported and skipped; a CSV without
-    the id or text column, or a JSON array that breaks off, stops at once. The `keep` fields of each good
-    record go to `kept`, by id (None where a record lacks one), for the caller to pop with its result."""
+    run's report (hidden ones, such as .git or .DS_Store, are passed over). Malformed records (not UTF-8,
+    no id, no text, an id seen before) come through as (id, BadRecord) so they can be reported and
+    skipped; a CSV without the id or text column, or a JSON array that breaks off, stops at once. The
+    `keep` fields of each good record go to `kept`, by id (None where a record lacks one), for the caller
+    to pop with its result."""
     path = Path(path)
     if keep and (path.is_dir() or path.suffix.lower() in ARTICLE_SUFFIXES):
         raise DataError(f"{path}: only records have columns to keep ({', '.join(keep)}); give a JSONL/CSV file")
@@ -255,10 +258,6 @@ def _kept(pair: tuple, rec, keep: Sequence[str], kept: dict | None) -> tuple:
 
 
 _BAD_BYTE = re.compile("[\udc80-\udcff]")
-
-
-#: Files read as one article each (plain text or an HTML page), alone or in a folder.
-ARTICLE_SUFFIXES = (".txt", ".html", ".htm")
 
 
 class BadRecord(str):

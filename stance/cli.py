@@ -198,15 +198,21 @@ def cmd_validate(args) -> None:
 
 
 def _collapsed(problems: list[str]) -> list[str]:
-    """Problems with one message repeated line after line (a file of another layout misses the same
-    fields everywhere) given once, with how many more lines have it."""
-    by_message: dict[str, list[str]] = {}
+    """Problems with one message on many lines (a file of another layout misses the same fields
+    everywhere) given once, naming the first few other lines that have it."""
+    by_message: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for p in problems:
         head, sep, message = p.partition(": ")
-        key = message if sep and ", line " in head else p
-        by_message.setdefault(key, []).append(p)
-    return [same[0] + (f" (and {len(same) - 1} more line{'s' if len(same) > 2 else ''})" if len(same) > 1 else "")
-            for same in by_message.values()]
+        where, _, line = head.rpartition(", line ")
+        by_message.setdefault((where, message) if sep and where else (p, ""), []).append((p, line))
+    out = []
+    for found in by_message.values():
+        first, lines = found[0][0], [line for _, line in found[1:]]
+        if lines:
+            more = ", ".join(lines[:5]) + (f" and {len(lines) - 5} more" if len(lines) > 5 else "")
+            first += f" (also line{'s' if len(lines) > 1 else ''} {more})"
+        out.append(first)
+    return out
 
 
 def _positive(value: str) -> int:
@@ -216,12 +222,11 @@ def _positive(value: str) -> int:
 
 
 def _jobs(value: str) -> int:
-    if value == "-1":
-        return -1
-    if not value.isdigit() or int(value) < 1:
+    try:
+        return -1 if value == "-1" else _positive(value)
+    except argparse.ArgumentTypeError:
         raise argparse.ArgumentTypeError(f"expected a number of processes, at least 1 (or -1 for all cores), "
-                                         f"got {value!r}")
-    return int(value)
+                                         f"got {value!r}") from None
 
 
 def build_parser() -> argparse.ArgumentParser:

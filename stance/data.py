@@ -208,7 +208,7 @@ def read_labelled(path: str | os.PathLike, text: str = "text", label: str = "sta
     for n, rec in read_records(path):
         for col in (text, label):
             if col not in rec:  # in a CSV/TSV a header problem, named as one; in JSON Lines this record's
-                where = "header" if Path(path).suffix.lower() in (".csv", ".tsv", ".txt") else f"line {n}"
+                where = f"line {n}" if Path(path).suffix.lower() in (".jsonl", ".ndjson", ".json") else "header"
                 raise DataError(f"{path}, {where}: missing column {col!r} (columns: {', '.join(map(str, rec))})"
                                 f"{separator_hint(rec)}; choose others with --text-column/--label-column")
         body, raw = rec[text], rec[label]

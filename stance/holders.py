@@ -14,12 +14,14 @@ from dataclasses import dataclass
 
 from .segment import sentence_spans
 
+# "Called" counts when it judges ('called the shipments "a reckless escalation"'), not when it names
+# ('the operation, called the "Sahel Shield"').
 _VERBS = (r"said|says|say|told reporters|told|stated|urged|urges|warned|warns|argued|argues|insisted|insists|"
           r"claimed|claims|added|noted|notes|suggested|suggests|declared|declares|announced|announces|wrote|writes|"
           r"called for|calls for|cautioned|demanded|demands|pledged|vowed|acknowledged|conceded|countered|replied|"
           r"informed|denounced|condemned|welcomed|rejected|opposed|endorsed|accused|critici[sz]ed|praised|"
           r"appealed|objected|reiterated|stressed|emphasi[sz]ed|affirmed|contends|maintains|"
-          r"called(?= (?:the |it |them |this |that )[^.;:\"\u201c\u2018]{0,60}[\"\u201c\u2018])")  # called X "a folly"
+          r"(?<!, )called(?= (?:the |it |them |this |that )[^.;:\"\u201c\u2018]{0,60}[\"\u201c\u2018](?:an? |[a-z]))")
 _TITLE = r"(?:Mr|Mrs|Ms|Dr|Gen|Sen|Rep|Gov|Prof|Col|Lt|Adm|Amb)\.?"
 # A name's words are bounded: "A.B.C.A.B.C..." would otherwise be rescanned from each capital (quadratic).
 _NAME = (r"(?:" + _TITLE + r" )?[A-Z][\w'\u2019.-]{0,40}"
@@ -28,7 +30,7 @@ _NAME = (r"(?:" + _TITLE + r" )?[A-Z][\w'\u2019.-]{0,40}"
 # "the ministry", and "the request was under review, said ..." names nobody.
 _ROLE = (r"(?:[Tt]he|[Aa]n?|[Oo]ne|[Ss]everal|[Mm]any|[Ss]ome|[Ii]ts|[Tt]heir|[Hh]is|[Hh]er)"
          rf"(?: (?!(?:{_VERBS}|is|are|was|were|will|would|has|have|had|can|could|should|must)\b)"
-         rf"(?:[a-z][\w'-]*|[A-Z]{{2,5}}\b|(?:[A-Z]\.){{2,4}})){{1,5}}")  # acronyms too: "the UN envoy", "a U.S. official"
+         rf"(?:[a-z][\w'-]*|[A-Z]{{2,5}}\b|(?:[A-Z]\.){{2,4}})){{1,5}}")  # "the UN envoy", "a U.S. official"
 # After the verb ("said the minister") only a name or a role ending in an actor noun counts,
 # so "said the request was under review" does not make "the request..." a holder.
 _ACTOR_NOUN = (r"(?:minister|ministry|spokes(?:man|woman|person)|officials?|president|secretary|ambassador|"

@@ -75,7 +75,7 @@ CUES: dict[str, tuple[str, ...]] = {
     # Rejection: arguing against acting or for less.
     "reject": (
         r"rul(?:e|ed|es|ing) out", r"not contemplating", r"no intention", r"oppose[sd]?", r"opposing", r"opposition to",
-        r"against (?:the|any|sending|arming|intervention|military)",  # but see _TARGETED r"withdraw(?:al|n|ing|s)?", r"pull(?:ed|ing)? out",
+        r"against (?:the|any|sending|arming|intervention|military)", r"withdraw(?:al|n|ing|s)?", r"pull(?:ed|ing)? out",
         r"bring (?:the |our )?troops home", r"come home", r"lift(?:ed|ing|s)? (?:the )?(?:sanctions|embargo|ban)",
         r"eas(?:e|ed|ing) (?:the )?(?:sanctions|embargo|pressure)", r"end (?:the|this|our) (?:mission|war|occupation|embargo|sanctions)",
         r"stay out", r"keep out", r"stay away", r"hands off", r"not our (?:war|fight|business|problem)",
@@ -183,11 +183,11 @@ def matches(text: str) -> tuple[dict[str, list[tuple[int, int, str]]], dict[str,
 
 
 # "Against" after a means or a fight names a target, not a rejection: "strikes against the militants",
-# "sanctions against the junta", "rebels fighting against the regime". (A filter on the matches keeps the
-# cue list a finite set of phrases, which the matcher looks up instead of running a regex: 25% faster.)
-_TARGETED = frozenset("sanctions strikes fighting fight war action measures countermeasures operations campaign "
-                      "embargo attacks crimes violence force raids struggle weapons arms troops aid support defend "
-                      "protect used".split())
+# "sanctions against the junta", "rebels fighting against the regime" (but "a campaign against the war"
+# rejects). A filter on the matches keeps the cue list a finite set of phrases, which the matcher looks up
+# instead of running a regex: 25% faster.
+_TARGETED = frozenset("sanctions strikes fighting fight war measures countermeasures operations embargo attacks "
+                      "crimes violence force raids weapons arms troops aid defend protect used".split())
 
 
 def _targeted(folded: str, start: int, end: int) -> bool:
@@ -228,7 +228,9 @@ _UNDOING = (r"withdraw|lift(?! a finger)|ease|end(?! up)|stop|leave|pull (?:out|
             r"back down|give (?:up|in|way)|bring \w+(?: \w+)? home|come home|halt|suspend|avoid|rethink|reconsider|"
             r"disengage|retreat|relax|reduce|scale (?:back|down)|recall|hand over|ignore")
 _MODAL = (r"should|must|ought to|needs? to|ha(?:s|ve) to|(?:it is )?time to|let us|let's|"
-          r"urg(?:e|es|ed|ing) (?:\w+ ){1,3}?to|call(?:s|ed|ing)? (?:up)?on (?:\w+ ){1,3}?to|obliged to|obligated to|no (?:choice|option|alternative) but to|"
+          r"(?:urg(?:e|es|ed|ing)|call(?:s|ed|ing)? (?:up)?on) (?:(?!not |never )\w+ ){1,3}?"
+          r"(?P<urgeneg>not |never )?to|"
+          r"obliged to|obligated to|no (?:choice|option|alternative) but to|"
           r"it(?:'s| is| would be| will be| was)(?P<itneg> not|n't)? (?:right|necessary|essential|vital|imperative|urgent|"
           r"(?P<bad>wrong|a mistake|an error|unwise|foolish|reckless|dangerous|irresponsible)) to")
 _ADVERB = r"(?:not (?:only|just|merely|simply)|\w+ly|also|now|still|therefore|then|instead|finally|again|even|just|at once)"
@@ -249,15 +251,18 @@ _OBJECTS = r"the|a|an|our|their|them|this|these|those|more|all|every|now|peaceke
 # A call for a means by name: "the EU called for new sanctions", "lawmakers demanded troops"; for its
 # withdrawal or lifting it asks for less. A negator before the verb turns it ("did not call for").
 _DEMANDED = re.compile(
-    r"(?<!\w)(?:call(?:s|ed|ing)?\s+for|demand(?:s|ed|ing)?|(?:press|push)(?:es|ed|ing)?\s+for|plead(?:s|ed|ing)?\s+for|"
+    r"(?<!\w)(?:call(?:s|ed|ing)?\s+for|demand(?:s|ed|ing)?|(?:press|push)(?:es|ed|ing)?\s+for|"
+    r"plead(?:s|ed|ing)?\s+for|"
     r"appeal(?:s|ed|ing)?\s+for|lobb(?:y|ies|ied|ying)\s+for|clamou?r(?:s|ed|ing)?\s+for|argu(?:e|es|ed|ing)\s+for)\s+"
     r"(?:(?:a|an|the|new|more|further|fresh|tough(?:er)?|tight(?:er)?|strong(?:er)?|wider|broader|targeted|sweeping|"
     r"full|immediate|swift|urgent|international|western|economic|military|sectoral|secondary)\s+){0,3}"
     r"(?:(?P<undo>withdrawal|pull-?out|drawdown|lifting|easing)|sanctions|(?:arms )?embargo(?:es)?|ban on|boycott|"
     r"asset freezes?|troops|peacekeepers|peacekeeping|air ?strikes|strikes|bombing|no-fly zone|intervention|"
-    r"(?:action|aid|support|force)(?= against| in| to)|weapons|arms|aid|airlift)\b")
+    r"(?:action|support|force)(?= against| in| to)|weapons|arms|aid|airlift)\b"
+    r"(?!\s+(?:to\s+be\s+|be\s+)?(?:lifted|eased|withdrawn|removed|scrapped|ended|dropped|cut)\b|"
+    r"\s+(?:to\s+)?(?:leave|go\s+home|withdraw|pull\s+out|end|stop)\b)")  # not "demanded the troops leave"
 _DEMAND_VERBS = ("call", "demand", "press", "push", "plead", "appeal", "lobb", "clamo", "argu")
-_DEMAND_NEGATED = re.compile(r"(?:\bnot|\bnever|\bno longer|n't)\s+\Z")
+_DEMAND_NEGATED = re.compile(r"(?:\bnot|\bnever|\bno longer|n't)\s+(?:\w+ly\s+)?\Z")
 # These and _JUDGED are tried only where a sentence starts (one scan finds the starts for all three).
 _SENTENCE_START = re.compile(r"(?:^|[.!?;:]\s|\n)[\s\"'\u201c\u2018(]*")
 _IMPERATIVE = re.compile(rf"(?:({_ACTING})|{_UNDOING})\s+(?:{_OBJECTS})\b")
@@ -303,10 +308,11 @@ def calls(text: str) -> list[tuple[int, int, bool]]:
 
     for m in _DIRECTIVE.finditer(low):
         negated = bool(m.group("pre")) ^ bool(m.group("nt") or m.group("neg"))
-        add(m, bool(m.group("act")), negated ^ bool(m.group("itneg")) ^ bool(m.group("bad")))
+        turned = bool(m.group("itneg")) ^ bool(m.group("bad")) ^ bool(m.group("urgeneg"))  # "urged X not to"
+        add(m, bool(m.group("act")), negated ^ turned)
     if any(verb in low for verb in _DEMAND_VERBS):  # most texts have none: no scan
         for m in _DEMANDED.finditer(low):
-            negated = _DEMAND_NEGATED.search(low, max(0, m.start() - 12), m.start())
+            negated = _DEMAND_NEGATED.search(low, max(0, m.start() - 30), m.start())
             found.append((m.start(), m.end(), (not m.group("undo")) ^ bool(negated)))
     for start in _SENTENCE_START.finditer(low):
         at = start.end()

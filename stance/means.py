@@ -108,8 +108,11 @@ def _polarity(text: str, cues: tuple[list, list[int], list, list[int]], at: int,
 
 
 _RELATIVE = re.compile(r"that|which|who", re.IGNORECASE)  # "we oppose sanctions that should ...": not the subject
-# A verdict that closes a sentence about one means: "Aid for the refugees, yes. Sanctions, no."
+# A verdict that closes a sentence about one means: "Aid for the refugees, yes. Sanctions, no." An undoing
+# verb before the means turns it: "Lifting the sanctions, yes." is against them.
 _YES_NO = re.compile(r"[^.!?;:,]{0,40},\s*(?:(yes)|no)\b(?=\s*(?:[.!]|$))", re.IGNORECASE)
+_UNDOING_BEFORE = re.compile(r"\b(?:lift|eas|end|withdraw|cut|scrap|drop|stop|halt|suspend|pull|abandon)\w*\b",
+                             re.IGNORECASE)
 
 
 def _passive_subjects(text: str, passive: list, mentions: list) -> dict[int, tuple[str, str]]:
@@ -172,8 +175,11 @@ def means_stances(text: str, paragraph_stance: str | None = None,
         clauses = clauses_of.get(i) or clauses_of.setdefault(i, _clauses(text, s0, e0))
         clause = next(((a, b) for a, b in clauses if a <= hs < b), (s0, e0))
         said = _YES_NO.match(text, he)
-        got = (("support", "yes") if said.group(1) else ("oppose", "no")) if said else \
-            subjects.get(hs) or _polarity(text, cues, hs, [clause], clause[0])
+        if said:
+            yes = bool(said.group(1)) != bool(_UNDOING_BEFORE.search(text, clause[0], hs))
+            got = ("support" if yes else "oppose", said.group(0).rsplit(",", 1)[1].strip())
+        else:
+            got = subjects.get(hs) or _polarity(text, cues, hs, [clause], clause[0])
         if got is None:  # borrow from the sentence, but not a cue that sits with another means
             free = free_of.get((i, name))
             if free is None:  # once per sentence and means: a sentence of many mentions stays linear

@@ -3,8 +3,8 @@
 Offsets always point into the string the caller gave us, so a result can be traced
 back to the source (``text[start:end]`` is the paragraph for plain text, except that a word
 hyphenated across a line end is made whole again; for HTML input it is the raw inner HTML
-of the ``<p>`` element and ``Paragraph.text`` is its cleaned text). Nothing here needs nltk_data: sentence splitting uses Punkt with
-abbreviation parameters we supply instead of the downloadable pickles.
+of the ``<p>`` element and ``Paragraph.text`` is its cleaned text). Nothing here needs nltk_data:
+sentence splitting uses Punkt with abbreviation parameters we supply instead of the downloadable pickles.
 """
 
 from __future__ import annotations
@@ -110,16 +110,17 @@ def split_paragraphs(text: str) -> list[Paragraph]:
 # A word cut at a line end ("with-\ndrawn"), and the first halves that are words of their own in a
 # compound that keeps its hyphen ("long-\nterm", "non-\nstate"), or end a shared one ("pre- and post-war").
 _LINE_END_HYPHEN = re.compile(r"\b([A-Za-z]*[a-z])-[ \t]*(?:\r\n|[\r\n\u2028])[ \t]*([a-z]+)")
-_KEEPS_HYPHEN = frozenset("""all anti co counter cross ex full half high long low mid multi non one two three four five
-    six seven eight nine ten post pre pro quasi self semi short so well wide""".split())
+_KEEPS_HYPHEN = frozenset("""all anti co counter cross de ex full half high long low mid multi no non one two three four
+    five six seven eight nine ten post pre pro quasi re self semi short so war well wide""".split())
 
 
 def rejoin_hyphenated(text: str) -> str:
     """`text` with each word that hard wrapping hyphenated at a line end made whole ("with-\ndrawn" ->
-    "withdrawn"), so the lexicon and the n-grams see the word; a compound's own hyphen stays."""
+    "withdrawn"), so the lexicon and the n-grams see the word; a compound's own hyphen stays ("no-\nfly",
+    "de-\nescalate", "Saudi-\nled")."""
     if "-" not in text:
         return text
-    return _LINE_END_HYPHEN.sub(lambda m: m.group(0) if m.group(1).lower() in _KEEPS_HYPHEN
+    return _LINE_END_HYPHEN.sub(lambda m: m.group(0) if m.group(1).lower() in _KEEPS_HYPHEN or m.group(1)[0].isupper()
                                 or m.group(2) in ("and", "or", "nor", "to") else m.group(1) + m.group(2), text)
 
 
@@ -235,10 +236,9 @@ def _block_spans(text: str, lines: list[tuple[int, int]]) -> list[tuple[int, int
         prev = stripped[i - 1]
         if wrapped:
             short = widths[i - 1] < 0.75 * widest
-            ended = bool(_TERMINAL.search(prev))
-            # A line that opens in lower case after one left open carries on its sentence, however short
-            # the line before ("... has with-" / "drawn its" / "support for ...").
-            brk = short and (ended or widths[i - 1] < 0.4 * widest and not stripped[i][:1].islower())
+            # A word hyphenated at the line end carries on, however short the line ("... has with-" / "drawn").
+            carried = prev[-1:] == "-" and prev[-2:-1].isalpha() and stripped[i][:1].islower()
+            brk = short and not carried and (bool(_TERMINAL.search(prev)) or widths[i - 1] < 0.4 * widest)
         else:
             brk = True
         if brk:

@@ -58,8 +58,16 @@ def test_means_speak_our_labels_whatever_the_models(corpus):
     for p in stance.analyze("\n\n".join(texts), model=model).prose:
         assert p.stance in ("pro", "anti", "none") and p.means
         assert {m.stance for m in p.means} <= {"support", "oppose", "neutral"}
-        if p.stance == "none":  # a paragraph that takes no side takes none toward its means either
-            assert {m.stance for m in p.means} == {"neutral"}
+    import copy
+
+    import numpy as np
+
+    says_none = copy.deepcopy(model)  # a paragraph labelled "none", although its words call for sanctions
+    assert list(says_none.classes_) == ["anti", "none", "pro"]
+    says_none.predict_proba_explained = lambda texts, top=5: (np.tile([0.1, 0.8, 0.1], (len(texts), 1)),
+                                                               [[] for _ in texts])
+    (p,) = stance.analyze("The alliance should impose sanctions on the junta.", model=says_none).prose
+    assert p.stance == "none" and [(m.means, m.stance) for m in p.means] == [("sanctions", "neutral")]
 
 
 def test_the_articles_relevance_weighs_its_paragraphs_by_length(default_model):

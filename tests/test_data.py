@@ -34,6 +34,9 @@ def test_csv_and_jsonl(tmp_path):
     ('text,stance\nok,support\n"never closed,oppose\nz,neutral\n', "line 3: unreadable CSV.*never closed"),
 ])
 def test_errors_name_file_and_line(tmp_path, content, message):
+    if content.startswith("body,stance"):  # any file read as CSV has a header, whatever its extension
+        with pytest.raises(DataError, match="bad.dat, header: missing column 'text'"):
+            read_labelled(write(tmp_path / "bad.dat", content))
     path = write(tmp_path / "bad.csv", content)
     with pytest.raises(DataError, match=message.replace("(", r"\(").replace(")", r"\)")) as err:
         read_labelled(path)

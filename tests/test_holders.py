@@ -106,6 +106,7 @@ def test_a_speaker_after_a_clause(text, holders):
     ("When asked, the minister said the alliance must send more troops.", "the minister"),
     ("Rebels backed by Turkey seized the town.", "author"),  # a participle, not an act
     ("A group called Friends of Syria met in Doha.", "author"),
+    ('The operation, called the "Sahel Shield", began in May.', "author"),  # "called" names, not judges
     ("Washington supported the coup in 1973. We should never again back a dictator.", "author"),  # history
     ("Nobody asked the Afghans what they wanted. We should bring our troops home.", "author"),
     ("The royal family said the troops should come home.", "The royal family"),  # a noun ending in -ly

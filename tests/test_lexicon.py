@@ -112,6 +112,9 @@ def test_a_judged_course_of_action_counts_by_what_is_judged_and_how():
     ("Protesters called for the withdrawal of French troops. The party did not call for sanctions.", (0, 2)),
     ("Ministers urged the European Union to impose sanctions. They urged the Commission to scrap them.", (1, 1)),
     ("Critics called for restraint. She called for an end to the talks.", (0, 0)),  # not a means
+    ("Ministers urged Washington not to send troops. The EU called on NATO never to intervene.", (0, 2)),
+    ("Protesters demanded the troops leave. Exporters called for sanctions to be lifted.", (0, 0)),  # removal
+    ("The party did not explicitly call for sanctions.", (0, 1)),
 ])
 def test_calls_with_particles_objects_contractions_and_negators(text, calls):
     assert lexicon.directives(text) == calls
@@ -120,6 +123,8 @@ def test_calls_with_particles_objects_contractions_and_negators(text, calls):
 def test_against_is_a_rejection_only_where_it_takes_a_side():
     rejections = lambda text: [w for _, _, w in lexicon.find_cues(text)["reject"]]
     assert rejections("We are against the war. She spoke against any intervention.") == ["against the", "against any"]
+    assert rejections("They launched a campaign against the war.") == ["against the"]
+    assert rejections("The army pulled out of Gao after the withdrawal.") == ["pulled out", "withdrawal"]
     assert rejections("The coalition kept up air strikes against the militants and sanctions against the junta, "
                       "and armed the rebels fighting against the regime.") == []
 

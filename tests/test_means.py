@@ -18,6 +18,9 @@ def test_limited_support_is_split_by_means():
     ("Sanctions should be eased.", "sanctions", "oppose"),
     ("Humanitarian aid for the refugees, yes. Sanctions on the regime, no.", "humanitarian_aid", "support"),
     ("Humanitarian aid for the refugees, yes. Sanctions on the regime, no.", "sanctions", "oppose"),
+    ("Lifting the sanctions, yes.", "sanctions", "oppose"),  # an undoing verb turns the verdict
+    ("Easing the embargo, no.", "sanctions", "support"),
+    ("A withdrawal of the peacekeepers is the only sane course.", "peacekeeping", "oppose"),
     ("The coalition must keep up air strikes against the militants.", "air_strikes", "support"),  # a target
     ("Germany agreed to send more weapons for the rebels fighting against the regime.", "arms", "support"),
     ("Exporters urged the Commission to scrap the new sanctions.", "sanctions", "oppose"),
