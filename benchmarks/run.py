@@ -174,7 +174,8 @@ def bench_corpus() -> str:
         short = score([r["stance"] for r in claims], model.predict([r["text"] for r in claims]))
         words = [len(r["text"].split()) for r in claims]
         table.append([f"shipped model on held-out short claims ({min(words)}-{max(words)} words)", len(claims),
-                      short.macro_f1, short.f_avg] + [short.per_class[c]["f1"] for c in ("support", "oppose", "neutral")])
+                      short.macro_f1, short.f_avg]
+                     + [short.per_class[c]["f1"] for c in ("support", "oppose", "neutral")])
     where = CORPUS.relative_to(ROOT) if CORPUS.is_relative_to(ROOT) else CORPUS
     return (f"### Our corpus ({where})\n\n"
             + md_table(["evaluation", "n", "macro-F1", "F_avg", "F1 support", "F1 oppose", "F1 neutral"], table))

@@ -176,7 +176,7 @@ def matches(text: str) -> tuple[dict[str, list[tuple[int, int, str]]], dict[str,
     folded = _folded(text)
     found = matcher().find(folded)
     found["rhetorical"] = [m.span() for m in _rhetorical().finditer(folded)]
-    found["reject"] = [(a, b) for a, b in found["reject"] if not _targeted(folded, a, b)]
+    found["reject"] = [(a, b) for a, b in found["reject"] if not _targeted(folded, a)]
     cues = {name: [(a, b, text[a:b]) for a, b in found[name]] for name in CUES}
     means = {name: [(a, b, text[a:b]) for a, b in found[name]] for name in MEANS if found[name]}
     return cues, means
@@ -190,7 +190,7 @@ _TARGETED = frozenset("sanctions strikes fighting fight war measures countermeas
                       "crimes violence force raids weapons arms troops aid defend protect used".split())
 
 
-def _targeted(folded: str, start: int, end: int) -> bool:
+def _targeted(folded: str, start: int) -> bool:
     if not folded.startswith("against", start):
         return False
     before = folded[max(0, start - 40):start].split()

@@ -94,7 +94,7 @@ def split_paragraphs(text: str) -> list[Paragraph]:
              for kind, tag, (_, _, clean) in zip(kinds, tags, spans)] if len(spans) > 1 else kinds
     if PROSE not in kinds:  # short lines and nothing else are answers or posts, not an article's headings
         kinds = [PROSE if kind in (TITLE, HEADING) else kind for kind in kinds]
-    if html_input and "<" in shown:  # a menu, a sidebar's links, a footer: the page's frame, not its headings
+    if html_input:  # a menu, a sidebar's links, a footer: the page's frame, not its headings
         frame = [m.span() for m in _FRAME.finditer(shown)]
         kinds = [BOILERPLATE if kind != PROSE and any(a <= start < b for a, b in frame) else kind
                  for kind, (start, _, _) in zip(kinds, spans)]

@@ -37,8 +37,8 @@ def test_hard_wrapped_prose_is_joined():
 
 
 def test_a_word_hyphenated_at_a_line_end_is_made_whole():
-    text = ("Title of the piece\n\nThe government said on Tuesday that it had with-\ndrawn its soldiers from the north\n"
-            "and that the long-\nterm deploy-\r\nment would end, pre-\nand post-war.\n\nNext.")
+    text = ("Title of the piece\n\nThe government said on Tuesday that it had with-\n"
+            "drawn its soldiers from the north\nand that the long-\nterm deploy-\r\nment would end, pre-\nand post-war.\n\nNext.")
     title, prose, last = split_paragraphs(text)
     assert (title.kind, prose.kind, last.text) == (TITLE, PROSE, "Next.")  # short lines that end in a hyphen carry on
     assert "had withdrawn its soldiers" in prose.text and "term deployment would" in prose.text
