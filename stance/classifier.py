@@ -77,6 +77,9 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
     probabilities are calibrated on text unlike the rest. Shuffling the rows first changed little in
     accuracy but made the shipped model overconfident on the third-party dev set (expected calibration
     error 0.086 -> 0.120), and SemEval-2016 F_avg 69.9 -> 69.4 (mean of five shuffles).
+    `word_vectors` (a word2vec/GloVe text file or a mapping of word -> vector; none by default, as we
+    ship none) adds the mean vector of each text's words: knowledge from outside the training texts,
+    about unseen words in particular (see ``stance.vectors``; benchmarks/RESULTS.md measures it).
     """
 
     def __init__(self, C: float = 1.0, *, loss: str = "logistic", word_ngrams: tuple[int, int] = (1, 2),
@@ -84,7 +87,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
                  sentiment_features: bool = True, lexicon_weight: float = 0.5, min_df: int = 2,
                  max_features: int | None = None, class_weight: str | dict | None = "balanced",
                  calibration: str | None = "sigmoid", cv: int = 5, random_state: int = 0,
-                 n_jobs: int | None = None):
+                 n_jobs: int | None = None, word_vectors=None):
         self.C = C
         self.loss = loss
         self.word_ngrams = word_ngrams
@@ -99,10 +102,12 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self.cv = cv
         self.random_state = random_state
         self.n_jobs = n_jobs
+        self.word_vectors = word_vectors
 
     def __setstate__(self, state):
         state.setdefault("lexicon_weight", 1.0)  # saved before the parameter existed: unweighted
         state.setdefault("n_jobs", None)
+        state.setdefault("word_vectors", None)
         super().__setstate__(state)
 
     def _linear_model(self):
@@ -147,7 +152,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         features = make_features(word_ngrams=self.word_ngrams, char_ngrams=self.char_ngrams,
                                  lexicon_features=self.lexicon_features, sentiment_features=self.sentiment_features,
                                  min_df=self.min_df if len(texts) > 50 else 1, max_features=self.max_features,
-                                 lexicon_weight=self.lexicon_weight)
+                                 lexicon_weight=self.lexicon_weight, word_vectors=self.word_vectors)
         if self.calibration is None and self.loss == "logistic":
             model = self._linear_model()  # logistic regression's own probabilities
         else:
@@ -249,22 +254,25 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             coef = np.vstack([-coef[0], coef[0]]) / 2
         return coef
 
-    def _dense_columns(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Columns of the lexicon and sentiment parts, whose zeros are evidence too (no negation found,
-        in a model where negation marks one side), unlike an n-gram's, which are most of the vocabulary:
-        their indices, a mask over all columns, and which of them count a lexicon cue, so that a zero
-        means the text lacks it (a signed balance or a sentiment score at zero means something else).
-        Built once per fitted model."""
+    def _dense_columns(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Columns of the lexicon, sentiment and word-vector parts, whose zeros are evidence too (no
+        negation found, in a model where negation marks one side), unlike an n-gram's, which are most of
+        the vocabulary: their indices, a mask over all columns, which of them count a lexicon cue (so
+        that a zero means the text lacks it; a signed balance or a sentiment score at zero means
+        something else), and which are word-vector dimensions (named together: one dimension alone
+        means nothing to a reader). Built once per fitted model."""
         if "_dense" not in self.__dict__:
             self._feature_name(0)  # fills _parts
-            dense, counts = [], []
+            dense, counts, vector = [], [], []
             for start, name, names in self.__dict__["_parts"]:
-                if name in ("lexicon", "sentiment"):
+                if name in ("lexicon", "sentiment", "vectors"):
                     dense.extend(range(start, start + len(names)))
                     counts.extend(name == "lexicon" and "_minus_" not in n for n in names)
+                    vector.extend([name == "vectors"] * len(names))
             is_dense = np.zeros(self.n_features_, dtype=bool)
             is_dense[dense] = True
-            self.__dict__["_dense"] = (np.array(dense, dtype=int), is_dense, np.array(counts, dtype=bool))
+            self.__dict__["_dense"] = (np.array(dense, dtype=int), is_dense, np.array(counts, dtype=bool),
+                                       np.array(vector, dtype=bool))
         return self.__dict__["_dense"]
 
     def explain(self, text: str, top: int = 8, label: str | None = None) -> list[tuple[str, float]]:
@@ -295,7 +303,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         coef = self._weights()
         margins = [coef[k] - np.delete(coef, k, axis=0).mean(axis=0) for k in range(len(self.classes_))]
         rows = features.tocsr()
-        dense, is_dense, counts = self._dense_columns()
+        dense, is_dense, counts, vector = self._dense_columns()
         dense_values = rows[:, dense].toarray()
         explained = []
         for i in range(rows.shape[0]):
@@ -305,10 +313,15 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             idx = np.concatenate([rows.indices[lo:hi][sparse], dense])
             vals = np.concatenate([rows.data[lo:hi][sparse], dense_values[i]])
             absent = np.concatenate([np.zeros(len(idx) - len(dense), dtype=bool), counts & (dense_values[i] == 0)])
+            in_vector = np.concatenate([np.zeros(len(idx) - len(dense), dtype=bool), vector])
             contrib = (vals - self.feature_means_[idx]) * margins[k][idx]
-            order = np.argsort(-contrib)[:top]
-            explained.append([(self._feature_name(idx[j]) + (" (absent)" if absent[j] else ""),
-                               round(float(contrib[j]), 4)) for j in order if contrib[j] > 0])
+            order = np.argsort(-np.where(in_vector, -np.inf, contrib))[:top]
+            named = [(self._feature_name(idx[j]) + (" (absent)" if absent[j] else ""), float(contrib[j]))
+                     for j in order if contrib[j] > 0 and not in_vector[j]]
+            if vector.any():
+                named.append(("vectors__mean_word_vector", float(contrib[-len(dense):][vector].sum())))
+                named.sort(key=lambda pair: -pair[1])
+            explained.append([(n, round(c, 4)) for n, c in named[:top] if c > 0])
         return proba, explained
 
     def save(self, path) -> Path:

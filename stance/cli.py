@@ -136,7 +136,8 @@ def cmd_train(args) -> None:
 
     check_save_path(args.out)  # before training, not after
     records = read_labelled(args.data, text=args.text_column, label=args.label_column, keep_unknown=args.any_labels)
-    model = StanceClassifier(C=args.C).fit([r["text"] for r in records], [r["stance"] for r in records])
+    model = StanceClassifier(C=args.C, word_vectors=args.word_vectors)
+    model.fit([r["text"] for r in records], [r["stance"] for r in records])
     path = model.save(args.out)
     print(f"trained on {len(records)} paragraphs ({', '.join(map(str, model.classes_))}); saved {path}")
 
@@ -265,6 +266,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="MODEL",
                    help="where to save: .skops (safe to load), or .joblib/.pkl (faster; loads only with --trust-model)")
     p.add_argument("--C", type=float, default=1.0, help="inverse regularisation strength (default 1.0)")
+    p.add_argument("--word-vectors", metavar="PATH",
+                   help="pretrained word vectors, a word2vec/GloVe text file (e.g. glove.6B.100d.txt); the model "
+                        "saves a copy")
     column_opts(p)
     p.set_defaults(func=cmd_train)
 

@@ -151,6 +151,21 @@ def test_train_with_other_columns_and_errors(capsys, tmp_path):
     assert code == 1 and "header: missing column 'text'" in err
 
 
+def test_train_with_word_vectors(capsys, tmp_path):
+    vectors = tmp_path / "vectors.txt"
+    vectors.write_text("troops 0.5 0.1\nsanctions 0.2 0.9\nsend 0.3 0.3\n", encoding="utf-8")
+    model = tmp_path / "m.skops"
+    code, _, _ = run(capsys, "train", str(DATA / "tiny.jsonl"), "--out", str(model), "--word-vectors", str(vectors))
+    assert code == 0
+    vectors.unlink()  # the saved model has its own copy
+    code, out, _ = run(capsys, "analyze", str(EXAMPLE), "--model", str(model), "--format", "json")
+    assert code == 0 and json.loads(out)["stance"] in ("support", "oppose", "neutral")
+    bad = tmp_path / "bad.txt"
+    bad.write_text("troops 0.5 0.1\nsanctions 0.2\n", encoding="utf-8")
+    code, _, err = run(capsys, "train", str(DATA / "tiny.jsonl"), "--out", str(model), "--word-vectors", str(bad))
+    assert code == 1 and "bad.txt, line 2" in err and "Traceback" not in err
+
+
 def test_train_on_a_single_class_fails_cleanly(capsys, tmp_path):
     src = tmp_path / "one.csv"
     src.write_text("text,stance\nSend troops now please.,support\nArm them at once.,support\n", encoding="utf-8")

@@ -1,0 +1,95 @@
+import numpy as np
+import pytest
+from sklearn.base import clone
+
+from stance import StanceClassifier, load_model
+from stance.vectors import MeanWordVectors, read_word_vectors
+
+# Three directions: words near "welcome" mean support, near "reject" oppose, the rest neutral filler.
+VECTORS = {"welcome": [1, 0, 0], "applaud": [0.9, 0.1, 0], "reject": [0, 1, 0], "condemn": [0.1, 0.9, 0],
+           "the": [0, 0, 1], "plan": [0, 0.1, 1], "mission": [0.1, 0, 1], "today": [0, 0, 0.9]}
+
+
+def _corpus():
+    """Support texts say "welcome", oppose texts "reject"; their near words never occur in training."""
+    fillers = ["the plan", "the mission", "the plan today", "the mission today", "today the plan"]
+    texts, labels = [], []
+    for i in range(30):
+        texts += [f"we welcome {fillers[i % 5]} {i}", f"we reject {fillers[i % 5]} {i}"]
+        labels += ["support", "oppose"]
+    return texts, labels
+
+
+def _write(path, rows, header=True):
+    lines = [f"{len(rows)} {len(next(iter(rows.values())))}"] if header else []
+    lines += [" ".join([w, *map(str, v)]) for w, v in rows.items()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_read_word_vectors_with_and_without_header(tmp_path):
+    for header in (True, False):
+        words, matrix = read_word_vectors(_write(tmp_path / f"v{header}.txt", VECTORS, header))
+        assert words == list(VECTORS)
+        assert matrix.dtype == np.float32 and matrix.shape == (len(VECTORS), 3)
+        np.testing.assert_allclose(matrix[words.index("condemn")], [0.1, 0.9, 0], rtol=1e-6)
+
+
+@pytest.mark.parametrize("body, problem", [
+    ("a 1 2 3\nb 1 2\n", "line 2: 'b' has 2 numbers, the lines before it 3"),
+    ("a 1 2 3\nb 1 x 3\n", "line 2: the vector of 'b' holds something that is not a number"),
+    ("a 1 2\nlonely\n", "line 2: 'lonely' has no vector"),
+    ("\n", "no word vectors"),
+])
+def test_read_word_vectors_names_the_bad_line(tmp_path, body, problem):
+    path = tmp_path / "bad.txt"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(ValueError, match="bad.txt") as err:
+        read_word_vectors(path)
+    assert problem in str(err.value)
+
+
+def test_binary_or_missing_file_is_a_clear_error(tmp_path):
+    binary = tmp_path / "vectors.bin"
+    binary.write_bytes(b"2 3\nab\xff\xfe\x00\x01")
+    with pytest.raises(ValueError, match="not UTF-8 text.*convert them with gensim"):
+        read_word_vectors(binary)
+    with pytest.raises(ValueError, match="cannot read word vectors from .*nowhere.txt"):
+        read_word_vectors(tmp_path / "nowhere.txt")
+
+
+def test_mean_vector_of_known_words():
+    out = MeanWordVectors(VECTORS).fit().transform(["We WELCOME #Applaud!", "nothing known here", ""])
+    expected = np.array([1.9, 0.1, 0]) / np.linalg.norm([1.9, 0.1, 0])  # case folded, hashtag sign dropped
+    np.testing.assert_allclose(out[0], expected, rtol=1e-5)
+    assert not out[1].any() and not out[2].any()  # no known word: zeros, not NaN
+    assert list(MeanWordVectors(VECTORS).fit().get_feature_names_out()) == ["dim0", "dim1", "dim2"]
+
+
+def test_mapping_with_uneven_vectors_or_wrong_type_is_refused():
+    with pytest.raises(ValueError, match="same count of numbers"):
+        MeanWordVectors({"a": [1, 2], "b": [1, 2, 3]}).fit()
+    with pytest.raises(TypeError, match="path to a word2vec/GloVe text file or a mapping"):
+        MeanWordVectors(42).fit()
+    with pytest.raises(ValueError, match="empty mapping"):
+        MeanWordVectors({}).fit()
+
+
+def test_vectors_carry_a_model_to_words_it_never_saw(tmp_path):
+    X, y = _corpus()
+    unseen = ["we applaud the plan", "we condemn the plan"]  # "applaud" and "condemn" are not in X
+    plain = StanceClassifier(char_ngrams=None, lexicon_features=False, sentiment_features=False).fit(X, y)
+    assert len(set(plain.predict(unseen))) == 1  # without vectors both look alike
+    path = _write(tmp_path / "v.txt", VECTORS)
+    clf = StanceClassifier(char_ngrams=None, lexicon_features=False, sentiment_features=False,
+                           word_vectors=path).fit(X, y)
+    assert list(clf.predict(unseen)) == ["support", "oppose"]
+    assert clf.get_params()["word_vectors"] == path and clone(clf).word_vectors == path
+    why = dict(clf.explain("we applaud the plan"))
+    assert why["vectors__mean_word_vector"] > 0  # the dimensions are named together
+    assert not any(name.startswith("vectors__dim") for name in why)
+    # the fitted model carries its vectors: it predicts the same once the file is gone
+    saved = clf.save(tmp_path / "m.skops")
+    path.unlink()
+    again = load_model(saved)
+    np.testing.assert_allclose(again.predict_proba(unseen), clf.predict_proba(unseen))
