@@ -10,8 +10,10 @@ whole union clones, pickles and grid-searches like any sklearn step.
 
 from __future__ import annotations
 
+import os
 import re
 from bisect import bisect_right
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Iterable
 
@@ -24,6 +26,7 @@ from sklearn.preprocessing import normalize as scale_rows
 
 from . import lexicon, sentiment
 from .segment import sentence_spans
+from .vectors import read_word_vectors
 
 # A token, and the hyphen right after it if any (a hyphen belongs to no token, so taking it changes none).
 _TOKEN_AND_HYPHEN = re.compile(r"([a-z0-9]+(?:['\u2019][a-z]+)?|[.,;:!?])(-?)")
@@ -326,6 +329,76 @@ class CharNgramTfidf(TfidfVectorizer):
         return state
 
 
+_WORD = re.compile(r"[#@]?(\w[\w'\u2019]*)")
+
+
+class MeanWordVectors(TransformerMixin, BaseEstimator):
+    """Text -> the unit-length mean vector of its words found in `vectors`: a word2vec/GloVe text file
+    or a mapping of word -> vector, knowledge from outside the training texts (see ``stance.vectors``).
+
+    A word is looked up as written, then lower-cased; a hashtag or handle without its sign. A text
+    with no known word gets zeros. ``fit`` copies the vectors into ``words_`` and ``matrix_``, so a
+    saved model carries them (and predicts the same if the file changes or goes away)."""
+
+    def __init__(self, vectors: str | os.PathLike | Mapping | None = None):
+        self.vectors = vectors
+
+    def fit(self, X=None, y=None) -> "MeanWordVectors":
+        if isinstance(self.vectors, (str, os.PathLike)):
+            words, matrix = read_word_vectors(self.vectors)
+        elif isinstance(self.vectors, Mapping):
+            if not self.vectors:
+                raise ValueError("word_vectors is an empty mapping")
+            words = [str(w) for w in self.vectors]
+            try:
+                matrix = np.vstack([np.asarray(v, dtype=np.float32).ravel() for v in self.vectors.values()])
+            except ValueError as err:
+                raise ValueError(f"word_vectors: every vector must hold the same count of numbers ({err})") from None
+        else:
+            raise TypeError(f"word_vectors must be a path to a word2vec/GloVe text file or a mapping of "
+                            f"word -> vector, got {type(self.vectors).__name__}")
+        self.words_ = np.array(words, dtype=object)
+        self.matrix_ = matrix
+        self.__dict__.pop("_rows", None)
+        return self
+
+    def _index(self) -> dict[str, int]:
+        """Built on first use, never saved: the words are saved once, in ``words_``."""
+        if "_rows" not in self.__dict__:
+            index: dict[str, int] = {}
+            for i, word in enumerate(self.words_):
+                index.setdefault(word, i)  # a repeated word: its first vector, as gensim reads it
+            self.__dict__["_rows"] = index
+        return self.__dict__["_rows"]
+
+    def __getstate__(self):
+        state = dict(super().__getstate__())
+        state.pop("_rows", None)
+        return state
+
+    def transform(self, X) -> np.ndarray:
+        index = self._index()
+        texts = _as_list(X)
+        out = np.zeros((len(texts), self.matrix_.shape[1]), dtype=np.float32)
+        for row, text in enumerate(texts):
+            found = []
+            for word in _WORD.findall(text):
+                i = index.get(word)
+                if i is None:
+                    i = index.get(word.lower())
+                if i is not None:
+                    found.append(i)
+            if found:
+                mean = self.matrix_[found].mean(axis=0)
+                norm = float(np.linalg.norm(mean))
+                if norm > 0:
+                    out[row] = mean / norm
+        return out
+
+    def get_feature_names_out(self, input_features=None):
+        return np.array([f"dim{i}" for i in range(self.matrix_.shape[1])], dtype=object)
+
+
 def make_features(word_ngrams: tuple[int, int] = (1, 2), char_ngrams: tuple[int, int] | None = (2, 5),
                   lexicon_features: bool = True, sentiment_features: bool = True,
                   min_df: int = 2, max_features: int | None = None, lexicon_weight: float = 0.5,
@@ -351,8 +424,6 @@ def make_features(word_ngrams: tuple[int, int] = (1, 2), char_ngrams: tuple[int,
     if sentiment_features:
         parts.append(("sentiment", SentimentFeatures()))
     if word_vectors is not None:
-        from .vectors import MeanWordVectors  # it reuses this module's helpers
-
         parts.append(("vectors", MeanWordVectors(word_vectors)))
     weights = {name: lexicon_weight for name, _ in parts if name in ("lexicon", "sentiment")}
     return FeatureUnion(parts, transformer_weights=weights or None)

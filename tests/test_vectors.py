@@ -3,7 +3,8 @@ import pytest
 from sklearn.base import clone
 
 from stance import StanceClassifier, load_model
-from stance.vectors import MeanWordVectors, read_word_vectors
+from stance.features import MeanWordVectors
+from stance.vectors import read_word_vectors
 
 # Three directions: words near "welcome" mean support, near "reject" oppose, the rest neutral filler.
 VECTORS = {"welcome": [1, 0, 0], "applaud": [0.9, 0.1, 0], "reject": [0, 1, 0], "condemn": [0.1, 0.9, 0],
