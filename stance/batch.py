@@ -242,6 +242,10 @@ def read_articles(path: str | os.PathLike, id_field: str = "id", text_field: str
                 raise DataError(f"{path}: no column {' or '.join(map(repr, missing))} (columns: "
                                 f"{', '.join(reader.fieldnames)}){separator_hint(reader.fieldnames)}; choose others "
                                 "with --id-column/--text-column")
+            absent = [c for c in keep if c not in reader.fieldnames]
+            if absent:
+                raise DataError(f"{path}: no column {' or '.join(map(repr, absent))} to keep (columns: "
+                                f"{', '.join(reader.fieldnames)})")
             for n, rec in csv_rows(reader, path):
                 if None in rec:  # an unquoted comma in the text: its end would be lost without a word
                     key = rec.get(id_field) or f"line-{n}"
@@ -394,13 +398,48 @@ def _check_columns(path: Path, columns: tuple, fields: tuple[str, ...], n_kept: 
     raise DataError(f"{path}: written {why}; give a new output path, so that one file does not mix two models' labels")
 
 
+def model_path_for(output: str | os.PathLike) -> Path:
+    """Where `run_batch` records which model and version of stance wrote OUTPUT: OUTPUT.model.json."""
+    output = Path(output)
+    return output.with_name(output.name + ".model.json")
+
+
+def _check_model(output: Path, model) -> None:
+    """Refuse to resume an output that another model, or another version of stance, began: the rows
+    would mix two labellings that nothing in them tells apart. An output begun before this record
+    existed (stance 0.4) is resumed on the column check alone, and gets its record now."""
+    import joblib
+
+    from . import __version__
+    from .analysis import _stance_model
+
+    record = model_path_for(output)
+    ours = {"stance": __version__, "model": joblib.hash(_stance_model(model))}
+    if output.is_file() and output.stat().st_size and record.is_file():
+        try:
+            theirs = json.loads(record.read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            raise DataError(f"{record}: damaged; it records which model wrote {output.name}. Give a new output "
+                            "path, or delete both files to start again") from None
+        if theirs.get("model") != ours["model"]:
+            raise DataError(f"{output}: begun with another model (fingerprint {theirs.get('model')}; this one is "
+                            f"{ours['model']}); give a new output path, so that one file does not mix two models")
+        if theirs.get("stance") != ours["stance"]:
+            raise DataError(f"{output}: begun by stance {theirs.get('stance')}, and this is stance {ours['stance']}; "
+                            "give a new output path, or finish it with that version")
+        return
+    record.write_text(json.dumps(ours) + "\n", encoding="utf-8")
+
+
 def _format_rows(rows: list[dict], output: Path, fields: tuple[str, ...], header: bool) -> str:
     if output.suffix.lower() == ".csv":
         buf = io.StringIO()
         writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
         if header:
             writer.writeheader()
-        writer.writerows(rows)
+        # a kept JSON column may hold a list or an object: as JSON, which a reader can parse back
+        writer.writerows({k: json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v
+                          for k, v in r.items()} for r in rows)
         return buf.getvalue()
     return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
 
@@ -434,8 +473,10 @@ def run_batch(input_path: str | os.PathLike, output_path: str | os.PathLike, mod
     """Label every article of `input_path` into `output_path`, resuming where a previous run stopped.
     Records that fail go to `errors_path` (default: OUTPUT.errors.jsonl, rewritten each run) and are
     tried again by the next run. The input's `keep` columns (an outlet, a date) are copied to each of the
-    record's rows, after the others, so the output needs no merge. Returns counts: done before, labelled
-    now, failed now, and the names of a folder's files that are not articles (`ignored`). Ctrl-C raises
+    record's rows, after the others, so the output needs no merge (a CSV must have them; the kept
+    columns no JSON record had are listed in `never_kept`). OUTPUT.model.json records the model and the
+    version of stance, and a rerun with others is refused. Returns counts: done before, labelled now,
+    failed now, and the names of a folder's files that are not articles (`ignored`). Ctrl-C raises
     BatchInterrupted, with those counts."""
     _check_sizes(chunk_size, n_jobs)
     output = Path(output_path)
@@ -461,9 +502,11 @@ def run_batch(input_path: str | os.PathLike, output_path: str | os.PathLike, mod
         raise DataError(f"{errors}: the errors file is the {'input' if errors.resolve() == source else 'output'}; "
                         "give another path")
     done = _finished_ids(output, fields, len(keep))
+    _check_model(output, model)
     errors.unlink(missing_ok=True)  # this run's failures only: earlier ones are retried below
     header = output.suffix.lower() == ".csv" and (not output.is_file() or output.stat().st_size == 0)
-    stats = {"skipped": len(done), "labelled": 0, "failed": 0, "paragraphs": 0, "ignored": []}
+    stats = {"skipped": len(done), "labelled": 0, "failed": 0, "paragraphs": 0, "ignored": [], "never_kept": []}
+    valued: set = set()  # the kept columns that some record gave a value
     kept: dict = {}  # the kept columns of the records on their way through analyze_many, by id
     todo = _not_done(read_articles(input_path, id_field, text_field, ignored=stats["ignored"], keep=keep, kept=kept),
                      done, kept)
@@ -485,6 +528,7 @@ def run_batch(input_path: str | os.PathLike, output_path: str | os.PathLike, mod
     try:
         for key, result in analyze_many(good, model=model, n_jobs=n_jobs, chunk_size=chunk_size, errors="keep"):
             extra = kept.pop(key, {})
+            valued.update(c for c, v in extra.items() if v is not None)
             if isinstance(result, str):
                 err_buf.append({"id": key, "error": result})
                 stats["failed"] += 1
@@ -505,6 +549,8 @@ def run_batch(input_path: str | os.PathLike, output_path: str | os.PathLike, mod
         flush()
         if bar is not None:
             bar.close()
+    if stats["labelled"]:  # a JSON record may lack a field, but a column no record has is likely misspelt
+        stats["never_kept"] = [c for c in keep if c not in valued]
     return stats
 
 

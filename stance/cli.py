@@ -171,6 +171,9 @@ def cmd_batch(args) -> None:
         raise KeyboardInterrupt(f"{_batch_summary(exc.stats)}; those are in {args.output}, and running the same "
                                 "command again goes on from there") from None
     print(_batch_summary(stats), file=sys.stderr)
+    if stats["never_kept"]:
+        print(f"warning: no record had a value for {', '.join(map(repr, stats['never_kept']))}: misspelt in "
+              "--keep-columns? Those columns are empty in the output", file=sys.stderr)
     if stats["failed"] and not stats["labelled"] and not stats["skipped"]:  # a rerun of finished work is no failure
         raise Failure(f"none of the {stats['failed']} articles tried could be labelled; why is in "
                       f"{args.errors or errors_path_for(args.output)}")

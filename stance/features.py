@@ -337,8 +337,9 @@ class MeanWordVectors(TransformerMixin, BaseEstimator):
     or a mapping of word -> vector, knowledge from outside the training texts (see ``stance.vectors``).
 
     A word is looked up as written, then lower-cased; a hashtag or handle without its sign. A text
-    with no known word gets zeros. ``fit`` copies the vectors into ``words_`` and ``matrix_``, so a
-    saved model carries them (and predicts the same if the file changes or goes away)."""
+    with no known word gets zeros. ``fit`` copies the vectors into ``words_`` and ``matrix_`` (half
+    precision), so a saved model carries them and predicts the same if the file changes or goes away;
+    it grows by about 2 bytes per number (400,000 words of 100 dimensions: 80 MB more)."""
 
     def __init__(self, vectors: str | os.PathLike | Mapping | None = None):
         self.vectors = vectors
@@ -354,11 +355,16 @@ class MeanWordVectors(TransformerMixin, BaseEstimator):
                 matrix = np.vstack([np.asarray(v, dtype=np.float32).ravel() for v in self.vectors.values()])
             except ValueError as err:
                 raise ValueError(f"word_vectors: every vector must hold the same count of numbers ({err})") from None
+            bad = np.flatnonzero(~np.isfinite(matrix).all(axis=1))
+            if len(bad):
+                raise ValueError(f"word_vectors: the vector of {words[bad[0]]!r} holds a value that is not finite "
+                                 f"(nan or inf){f', and {len(bad) - 1} more' if len(bad) > 1 else ''}")
         else:
             raise TypeError(f"word_vectors must be a path to a word2vec/GloVe text file or a mapping of "
                             f"word -> vector, got {type(self.vectors).__name__}")
         self.words_ = np.array(words, dtype=object)
-        self.matrix_ = matrix
+        # half precision halves the saved model and its memory, and a mean of unit-scale vectors loses nothing
+        self.matrix_ = matrix.astype(np.float16) if np.abs(matrix).max() < 60_000 else matrix
         self.__dict__.pop("_rows", None)
         return self
 
@@ -389,7 +395,7 @@ class MeanWordVectors(TransformerMixin, BaseEstimator):
                 if i is not None:
                     found.append(i)
             if found:
-                mean = self.matrix_[found].mean(axis=0)
+                mean = self.matrix_[found].mean(axis=0, dtype=np.float32)
                 norm = float(np.linalg.norm(mean))
                 if norm > 0:
                     out[row] = mean / norm

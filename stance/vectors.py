@@ -11,9 +11,12 @@ mapping of word -> vector. Each text becomes the unit-length mean of its known w
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import numpy as np
+
+_FIELD_SEP = re.compile(r"[ \t]")  # spaces as word2vec and GloVe write them; tabs as some exports do
 
 
 def read_word_vectors(path: str | os.PathLike) -> tuple[list[str], np.ndarray]:
@@ -29,10 +32,10 @@ def read_word_vectors(path: str | os.PathLike) -> tuple[list[str], np.ndarray]:
     with handle:
         try:
             for number, line in enumerate(handle, 1):
-                fields = line.rstrip("\n").rstrip().split(" ")
+                fields = [f for f in _FIELD_SEP.split(line.strip(" \t\r\n")) if f]
                 if number == 1 and len(fields) == 2 and all(f.isdigit() for f in fields):
                     continue  # word2vec's "count dimensions" header
-                if fields == [""]:
+                if not fields:
                     continue
                 try:
                     vector = np.array(fields[1:], dtype=np.float32)
@@ -41,6 +44,9 @@ def read_word_vectors(path: str | os.PathLike) -> tuple[list[str], np.ndarray]:
                                      f"that is not a number") from None
                 if not len(vector):
                     raise ValueError(f"{path}, line {number}: {fields[0]!r} has no vector")
+                if not np.isfinite(vector).all():
+                    raise ValueError(f"{path}, line {number}: the vector of {fields[0]!r} holds a value that is "
+                                     f"not finite (nan or inf)")
                 if rows and len(vector) != len(rows[0]):
                     raise ValueError(f"{path}, line {number}: {fields[0]!r} has {len(vector)} numbers, "
                                      f"the lines before it {len(rows[0])}")

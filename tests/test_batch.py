@@ -90,7 +90,7 @@ def test_run_batch_and_errors_file(small_model, tmp_path, suffix):
     src = write_jsonl(tmp_path / "in.jsonl", rows)
     out = tmp_path / f"out{suffix}"
     stats = run_batch(src, out, model=small_model, chunk_size=2, progress=False)
-    assert stats == {"skipped": 0, "labelled": 5, "failed": 2, "paragraphs": 15, "ignored": []}
+    assert stats == {"skipped": 0, "labelled": 5, "failed": 2, "paragraphs": 15, "ignored": [], "never_kept": []}
     errors = rows_of(tmp_path / f"out{suffix}.errors.jsonl")
     assert {e["id"] for e in errors} == {"bad1", "line-7"}
     assert "expected text" in errors[0]["error"]
@@ -422,7 +422,10 @@ def test_a_json_array_export_is_read_and_a_run_where_all_fail_exits_1(small_mode
     err = capsys.readouterr().err
     assert "0 failed" not in err and "error: none of the 2 articles tried could be labelled; why is in" in err
     assert [e["id"] for e in rows_of(tmp_path / "o.jsonl.errors.jsonl")] == ["record-1", "record-2"]
-    assert main(["batch", str(src), str(out), "--no-progress"]) == 0  # a rerun of finished work, one still bad
+    assert main(["batch", str(src), str(out), "--no-progress"]) == 1  # begun with another model: refused
+    assert "begun with another model" in capsys.readouterr().err
+    assert main(["batch", str(src), str(tmp_path / "d.jsonl"), "--no-progress"]) == 0
+    assert main(["batch", str(src), str(tmp_path / "d.jsonl"), "--no-progress"]) == 0  # finished work, one still bad
 
 
 def test_analyze_many_never_mixes_ids_and_positions(small_model):
@@ -522,3 +525,46 @@ def test_a_csv_separated_by_semicolons_gets_a_hint_and_a_pdf_is_named(small_mode
     pdf.write_bytes(b"%PDF-1.4\n%\xc7\xec\x8f\xa2\n5 0 obj")
     with pytest.raises(DataError, match=r"articles.csv: is a PDF: extract its text first"):
         run_batch(pdf, tmp_path / "out.jsonl", model=small_model, progress=False)
+
+
+def test_a_rerun_with_another_model_or_version_is_refused(small_model, semeval_model, tmp_path, monkeypatch):
+    import stance
+    from stance.batch import model_path_for
+
+    src = write_jsonl(tmp_path / "in.jsonl", ARTICLES[:4])
+    out = tmp_path / "out.jsonl"
+    run_batch(write_jsonl(tmp_path / "half.jsonl", ARTICLES[:2]), out, model=small_model, progress=False)
+    record = json.loads(model_path_for(out).read_text())
+    assert record["stance"] == stance.__version__ and len(record["model"]) == 32
+    other = small_model.__class__(**small_model.get_params()).set_params(C=0.5)  # same labels, other weights
+    other.fit(*zip(*[(a["text"], lab) for a, lab in zip(ARTICLES * 2, ["support", "oppose", "neutral"] * 8)]))
+    before = out.read_text()
+    with pytest.raises(DataError, match="begun with another model"):
+        run_batch(src, out, model=other, progress=False)
+    assert out.read_text() == before  # nothing mixed in, nothing lost
+    monkeypatch.setattr(stance, "__version__", "9.9.9")
+    with pytest.raises(DataError, match=r"begun by stance .*, and this is stance 9\.9\.9"):
+        run_batch(src, out, model=small_model, progress=False)
+    monkeypatch.undo()
+    assert run_batch(src, out, model=small_model, progress=False)["skipped"] == 2  # the same model goes on
+    model_path_for(out).unlink()  # an output begun before the record existed: resumed, and recorded now
+    assert run_batch(src, out, model=small_model, progress=False)["skipped"] == 4
+    assert model_path_for(out).is_file()
+
+
+def test_kept_columns_no_record_has_are_named(small_model, tmp_path):
+    import csv
+
+    src = tmp_path / "in.csv"
+    with open(src, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["id", "text", "outlet"])
+        w.writerows([a["id"], a["text"], "X"] for a in ARTICLES[:2])
+    with pytest.raises(DataError, match=r"in.csv: no column 'outlt' to keep \(columns: id, text, outlet\)"):
+        run_batch(src, tmp_path / "o.jsonl", model=small_model, keep=["outlt"], progress=False)
+    nested = write_jsonl(tmp_path / "in.jsonl", [{**ARTICLES[0], "meta": {"tags": ["a", "é"]}}])
+    stats = run_batch(nested, tmp_path / "o.csv", model=small_model, keep=["meta", "outlt"], progress=False)
+    assert stats["never_kept"] == ["outlt"]
+    with open(tmp_path / "o.csv", newline="", encoding="utf-8") as fh:
+        row = next(csv.DictReader(fh))
+    assert json.loads(row["meta"]) == {"tags": ["a", "é"]}  # JSON, not a Python repr

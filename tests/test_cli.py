@@ -118,6 +118,15 @@ def test_os_errors_and_bad_sizes_are_one_line(capsys, tmp_path):
     assert exit_.value.code == 2 and "at least 1 (or -1 for all cores)" in capsys.readouterr().err
 
 
+def test_batch_warns_of_a_kept_column_no_record_has(capsys, tmp_path):
+    articles = tmp_path / "a.jsonl"
+    articles.write_text('{"id": 1, "text": "The council must act.", "outlet": "X"}\n', encoding="utf-8")
+    code, _, err = run(capsys, "batch", str(articles), str(tmp_path / "o.jsonl"), "--keep-columns", "outlet,stnce",
+                       "--no-progress")
+    assert code == 0 and "warning: no record had a value for 'stnce': misspelt in --keep-columns?" in err
+    assert "'outlet'" not in err
+
+
 def test_help_has_examples(capsys):
     with pytest.raises(SystemExit) as exc:
         main(["--help"])
