@@ -149,8 +149,11 @@ def cmd_evaluate(args) -> None:
 
     records = read_labelled(args.data, text=args.text_column, label=args.label_column, keep_unknown=args.any_labels)
     model = _model(args) or shared_default_model()
-    report = evaluate(model, [r["text"] for r in records], [r["stance"] for r in records],
-                      ids=[r.get("id") or f"line {r['line']}" for r in records])  # what a reader can find
+    try:
+        report = evaluate(model, [r["text"] for r in records], [r["stance"] for r in records],
+                          ids=[r.get("id") or f"line {r['line']}" for r in records])  # what a reader can find
+    except ValueError as exc:  # the labels do not fit the model: say which file holds them
+        raise Failure(f"{args.data}: {exc}") from None
     if args.format == "json":
         print(report.to_json(indent=2))
     elif args.format == "markdown":

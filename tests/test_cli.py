@@ -127,6 +127,13 @@ def test_batch_warns_of_a_kept_column_no_record_has(capsys, tmp_path):
     assert "'outlet'" not in err
 
 
+def test_evaluate_names_the_file_whose_labels_the_model_lacks(capsys, tmp_path):
+    data = tmp_path / "gold.csv"
+    data.write_text("text,stance\nSend troops.,FAVOR\nWithdraw now.,AGAINST\n", encoding="utf-8")
+    code, _, err = run(capsys, "evaluate", str(data), "--any-labels")
+    assert code == 1 and f"{data}: gold label(s) ['AGAINST', 'FAVOR'] are not among the model's labels" in err
+
+
 def test_help_has_examples(capsys):
     with pytest.raises(SystemExit) as exc:
         main(["--help"])
