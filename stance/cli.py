@@ -151,7 +151,8 @@ def cmd_evaluate(args) -> None:
     model = _model(args) or shared_default_model()
     try:
         report = evaluate(model, [r["text"] for r in records], [r["stance"] for r in records],
-                          ids=[r.get("id") or f"line {r['line']}" for r in records])  # what a reader can find
+                          ids=[r.get("id") or f"line {r['line']}" for r in records],  # what a reader can find
+                          min_relevance=args.min_relevance)
     except ValueError as exc:  # the labels do not fit the model: say which file holds them
         raise Failure(f"{args.data}: {exc}") from None
     if args.format == "json":
@@ -236,6 +237,16 @@ def _jobs(value: str) -> int:
                                          f"got {value!r}") from None
 
 
+def _probability(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not 0 <= number <= 1:
+        raise argparse.ArgumentTypeError(f"expected a probability from 0 to 1, got {value!r}")
+    return number
+
+
 def build_parser() -> argparse.ArgumentParser:
     from . import __version__
 
@@ -281,6 +292,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("evaluate", help="score a model on a labelled CSV/JSONL file")
     p.add_argument("data", metavar="DATA")
     p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    p.add_argument("--min-relevance", type=_probability, metavar="P",
+                   help="count a text the relevance model puts below P (e.g. 0.5) as neutral, as a user who "
+                        "filters off-topic text would")
     model_opts(p)
     column_opts(p)
     p.set_defaults(func=cmd_evaluate)

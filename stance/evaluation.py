@@ -107,6 +107,9 @@ class Report:
             lines.append(f"| F_avg | {self.f_avg:.3f} |")
         if self.ece is not None:
             lines.append(f"| ECE | {self.ece:.3f} |")
+        if "below_min_relevance" in self.extra:
+            lines.append(f"| counted neutral: relevance below {self.extra['min_relevance']} | "
+                         f"{self.extra['below_min_relevance']} |")
         lines += ["", "| class | precision | recall | F1 | support |", "|---|---|---|---|---|"]
         for lab, m in self.per_class.items():
             lines.append(f"| {lab} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | {m['support']} |")
@@ -125,7 +128,9 @@ class Report:
         lo, hi = self.macro_f1_ci
         out = [f"n={self.n}  accuracy={self.accuracy:.3f}  macro-F1={self.macro_f1:.3f} [{lo:.3f}, {hi:.3f}]  "
                + (f"F_avg={self.f_avg:.3f}" if self.f_avg is not None else "")
-               + (f"  ECE={self.ece:.3f}" if self.ece is not None else ""), "",
+               + (f"  ECE={self.ece:.3f}" if self.ece is not None else "")
+               + (f"  (counted neutral, relevance below {self.extra['min_relevance']}: "
+                  f"{self.extra['below_min_relevance']})" if "below_min_relevance" in self.extra else ""), "",
                f"{'class':<10}{'precision':>10}{'recall':>10}{'F1':>10}{'support':>10}"]
         out += [f"{lab:<10}{m['precision']:>10.3f}{m['recall']:>10.3f}{m['f1']:>10.3f}{m['support']:>10}"
                 for lab, m in self.per_class.items()]
@@ -169,9 +174,12 @@ def _label_order(label: str):
     return (order.index(label) if label in order else len(order), label)
 
 
-def evaluate(model, texts: list[str], labels: list[str], errors: int = 10, ids: list | None = None) -> Report:
+def evaluate(model, texts: list[str], labels: list[str], errors: int = 10, ids: list | None = None,
+             min_relevance: float | None = None) -> Report:
     """Hold-out evaluation of a fitted model, with its most confident mistakes explained. Mistakes name
-    their item by `ids` (e.g. record ids or file lines) when given, else by position from 1."""
+    their item by `ids` (e.g. record ids or file lines) when given, else by position from 1.
+    `min_relevance` scores the pipeline the README recommends for text that may be off the topic: an
+    item the shipped relevance model puts below it counts as the model's neutral label (probability 1)."""
     classes = [str(c) for c in model.classes_]
     unknown = sorted({str(g) for g in labels} - set(classes))
     if unknown:
@@ -179,11 +187,32 @@ def evaluate(model, texts: list[str], labels: list[str], errors: int = 10, ids: 
                          "would count as wrong. Map the labels to the model's, or evaluate a model trained on them")
     if ids is not None and len(ids) != len(texts):
         raise ValueError(f"got {len(texts)} texts but {len(ids)} ids")
+    neutral = None if min_relevance is None else _neutral_label(classes, min_relevance)
     proba, why = model.predict_proba_explained(texts, top=5)
+    if neutral is not None:
+        from .persistence import load_default_relevance
+
+        low = load_default_relevance().predict_proba(texts)[:, 1] < min_relevance
+        proba[low] = np.eye(len(classes))[classes.index(neutral)]
+        why = [[(f"relevance below {min_relevance}", 1.0)] if off else w for off, w in zip(low, why)]
     pred = [classes[i] for i in proba.argmax(axis=1)]
     report = score(labels, pred, proba, classes)
     report.errors = _confident_errors(texts, labels, pred, proba, why, errors, ids)
+    if neutral is not None:
+        report.extra = {"min_relevance": min_relevance, "below_min_relevance": int(low.sum())}
     return report
+
+
+def _neutral_label(classes: list[str], min_relevance) -> str:
+    from .data import LABEL_MAP
+
+    if isinstance(min_relevance, bool) or not isinstance(min_relevance, (int, float)) or not 0 <= min_relevance <= 1:
+        raise ValueError(f"min_relevance must be a number from 0 to 1, got {min_relevance!r}")
+    neutral = [c for c in classes if LABEL_MAP.get(c.lower()) == "neutral"]
+    if not neutral:
+        raise ValueError(f"min_relevance needs a neutral label to give off-topic text, and the model's labels "
+                         f"{classes} have none (neutral, none, neither, ...)")
+    return neutral[0]
 
 
 def _confident_errors(texts, gold, pred, proba, why, k: int, ids: list | None = None) -> list[dict]:

@@ -132,6 +132,11 @@ def test_evaluate_names_the_file_whose_labels_the_model_lacks(capsys, tmp_path):
     data.write_text("text,stance\nSend troops.,FAVOR\nWithdraw now.,AGAINST\n", encoding="utf-8")
     code, _, err = run(capsys, "evaluate", str(data), "--any-labels")
     assert code == 1 and f"{data}: gold label(s) ['AGAINST', 'FAVOR'] are not among the model's labels" in err
+    code, out, _ = run(capsys, "evaluate", str(DATA / "tiny.jsonl"), "--min-relevance", "0.5", "--format", "json")
+    assert code == 0 and json.loads(out)["extra"]["min_relevance"] == 0.5
+    with pytest.raises(SystemExit) as exit_:
+        main(["evaluate", str(data), "--min-relevance", "50"])
+    assert exit_.value.code == 2 and "expected a probability from 0 to 1, got '50'" in capsys.readouterr().err
 
 
 def test_help_has_examples(capsys):

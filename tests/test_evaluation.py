@@ -161,3 +161,22 @@ def test_a_file_of_one_class_scores_without_sklearn_warnings():
         warnings.simplefilter("error")
         report = score(["support", "support"], ["support", "support"])
     assert report.macro_f1 == 1.0 and report.f_avg == 1.0 and report.confusion == [[2]]
+
+
+def test_min_relevance_counts_off_topic_text_as_neutral(tiny):
+    X, y = tiny
+    model = StanceClassifier(char_ngrams=None).fit(X, y)
+    off = ["The bakery raised the price of bread again this week.", "Our football club signed a new goalkeeper."]
+    texts, gold = X + off, list(y) + ["neutral", "neutral"]
+    plain = evaluate(model, texts, gold)
+    kept = evaluate(model, texts, gold, min_relevance=0.5)
+    assert kept.extra["min_relevance"] == 0.5 and kept.extra["below_min_relevance"] >= 2
+    assert kept.per_class["neutral"]["recall"] >= plain.per_class["neutral"]["recall"]
+    assert "counted neutral, relevance below 0.5" in kept.to_text()
+    assert "| counted neutral: relevance below 0.5 |" in kept.to_markdown()
+    assert evaluate(model, texts, gold, min_relevance=0).extra["below_min_relevance"] == 0
+    favor = StanceClassifier(char_ngrams=None).fit(X, ["FAVOR" if v == "support" else "AGAINST" for v in y])
+    with pytest.raises(ValueError, match="needs a neutral label .* have none"):
+        evaluate(favor, X[:2], ["FAVOR", "FAVOR"], min_relevance=0.5)
+    with pytest.raises(ValueError, match="from 0 to 1"):
+        evaluate(model, X, y, min_relevance=1.5)
