@@ -362,7 +362,9 @@ class MeanWordVectors(TransformerMixin, BaseEstimator):
         else:
             raise TypeError(f"word_vectors must be a path to a word2vec/GloVe text file or a mapping of "
                             f"word -> vector, got {type(self.vectors).__name__}")
-        self.words_ = np.array(words, dtype=object)
+        self.words_ = "\n".join(words)  # one string: a saved model stores and loads it at once, unlike 400,000
+        if self.words_.count("\n") != len(words) - 1:
+            raise ValueError("word_vectors: a word holds a line break")
         # half precision halves the saved model and its memory, and a mean of unit-scale vectors loses nothing
         self.matrix_ = matrix.astype(np.float16) if np.abs(matrix).max() < 60_000 else matrix
         self.__dict__.pop("_rows", None)
@@ -372,7 +374,7 @@ class MeanWordVectors(TransformerMixin, BaseEstimator):
         """Built on first use, never saved: the words are saved once, in ``words_``."""
         if "_rows" not in self.__dict__:
             index: dict[str, int] = {}
-            for i, word in enumerate(self.words_):
+            for i, word in enumerate(self.words_.split("\n")):
                 index.setdefault(word, i)  # a repeated word: its first vector, as gensim reads it
             self.__dict__["_rows"] = index
         return self.__dict__["_rows"]
