@@ -186,9 +186,26 @@ def bench_corpus() -> str:
         table.append([f"shipped model on held-out short claims ({min(words)}-{max(words)} words)", len(claims),
                       short.macro_f1, short.f_avg]
                      + [short.per_class[c]["f1"] for c in ("support", "oppose", "neutral")])
+    pairs = ""
+    verdicts = CORPUS.parent / "contrast" / "verdicts.jsonl"
+    if verdicts.is_file():
+        found = [r for r in read_labelled(verdicts)]
+        predicted = model.predict([r["text"] for r in found])
+        rep = score([r["stance"] for r in found], predicted)
+        table.append(["shipped model on the verdict contrast set (never trained on)", len(found), rep.macro_f1,
+                      rep.f_avg] + [rep.per_class[c]["f1"] for c in ("support", "oppose", "neutral")])
+        by_pair: dict = {}
+        for r, p in zip(found, predicted):
+            if r.get("pair"):
+                by_pair.setdefault(r["pair"], []).append(p == r["stance"])
+        both = sum(all(v) for v in by_pair.values())
+        pairs = (f"\n\nVerdict contrast set: {len(by_pair)} minimal pairs such as \"The airlift worked.\" / \"The "
+                 f"airlift failed.\", opposite labels; the shipped model gets both right in {both} "
+                 f"({100 * both / len(by_pair):.0f}%), where a model that ignored the verdict would get none.")
     where = CORPUS.relative_to(ROOT) if CORPUS.is_relative_to(ROOT) else CORPUS
     return (f"### Our corpus ({where})\n\n"
-            + md_table(["evaluation", "n", "macro-F1", "F_avg", "F1 support", "F1 oppose", "F1 neutral"], table))
+            + md_table(["evaluation", "n", "macro-F1", "F_avg", "F1 support", "F1 oppose", "F1 neutral"], table)
+            + pairs)
 
 
 def bench_means() -> str:

@@ -210,3 +210,20 @@ def test_files_that_are_not_text_are_named(head, named):
 
     assert not_text("f", head + b"rest").startswith(f"f: {named}")
     assert not_text("f", "plain text, caf\u00e9".encode()) is None
+
+
+def test_the_verdict_contrast_set_holds_minimal_pairs_of_opposite_labels():
+    path = CORPUS.parent / "contrast" / "verdicts.jsonl"
+    rows = read_labelled(path)
+    assert len({r["id"] for r in rows}) == len(rows) == 300
+    pairs: dict = {}
+    for r in rows:
+        if r["pair"]:
+            pairs.setdefault(r["pair"], []).append(r)
+        else:
+            assert r["stance"] == "neutral"
+    assert len(pairs) == 135
+    for members in pairs.values():
+        assert sorted(m["stance"] for m in members) == ["oppose", "support"]
+        first, second = (m["text"].split() for m in members)
+        assert first[0] == second[0] and first != second  # one subject, two verdicts
