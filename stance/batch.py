@@ -20,7 +20,9 @@ from numbers import Integral
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping, Sequence
 
-from .analysis import Analysis, analyze_batch
+import numpy as np
+
+from .analysis import Analysis, _stance_model, analyze_batch
 from .data import (DataError, allow_long_csv_fields, csv_reader, csv_rows, json_array, not_text, not_utf8,
                    separator_hint)
 
@@ -404,31 +406,48 @@ def model_path_for(output: str | os.PathLike) -> Path:
     return output.with_name(output.name + ".model.json")
 
 
-def _check_model(output: Path, model) -> None:
-    """Refuse to resume an output that another model, or another version of stance, began: the rows
-    would mix two labellings that nothing in them tells apart. An output begun before this record
-    existed (stance 0.4) is resumed on the column check alone, and gets its record now."""
-    import joblib
+#: Texts whose probabilities identify a model's labelling: one written to a file and loaded again
+#: (skops or joblib), or run with other n_jobs, gives the same ones; another model does not.
+_PROBES = ("The alliance must send more troops before the city falls.", "Bring the soldiers home now.",
+           "The council meets on Monday to discuss the mandate.", "Sanctions hurt ordinary people; lift them.",
+           "Arming the rebels would only prolong the war.", "The airlift saved thousands of lives.",
+           "Ministers debated the farm budget.", "We must not send peacekeepers into a war with no peace to keep.",
+           "Critics say the strikes killed civilians.", "Keep the embargo until the junta steps down.")
 
+
+def model_fingerprint(model) -> str:
+    """What identifies a model's labelling: its labels and its probabilities on fixed texts, rounded."""
+    import hashlib
+
+    resolved = _stance_model(model)
+    proba = np.round(resolved.predict_proba(list(_PROBES)), 6)
+    seen = json.dumps([[str(c) for c in resolved.classes_], proba.tolist()])
+    return hashlib.sha256(seen.encode()).hexdigest()[:32]
+
+
+def _check_model(output: Path, model) -> dict:
+    """Refuse to resume an output that another model, or another version of stance, began: the rows
+    would mix two labellings that nothing in them tells apart. Returns the record to keep beside the
+    output. An output begun before records existed (stance 0.4) is resumed on the column check alone."""
     from . import __version__
-    from .analysis import _stance_model
 
     record = model_path_for(output)
-    ours = {"stance": __version__, "model": joblib.hash(_stance_model(model))}
+    ours = {"stance": __version__, "model": model_fingerprint(model)}
     if output.is_file() and output.stat().st_size and record.is_file():
         try:
             theirs = json.loads(record.read_text(encoding="utf-8"))
         except (ValueError, UnicodeDecodeError):
-            raise DataError(f"{record}: damaged; it records which model wrote {output.name}. Give a new output "
-                            "path, or delete both files to start again") from None
+            theirs = None
+        if not isinstance(theirs, dict):
+            raise DataError(f"{record}: damaged; it records which model began {output.name}. Give a new output "
+                            "path, or delete the record if you are sure this model began it")
         if theirs.get("model") != ours["model"]:
             raise DataError(f"{output}: begun with another model (fingerprint {theirs.get('model')}; this one is "
                             f"{ours['model']}); give a new output path, so that one file does not mix two models")
         if theirs.get("stance") != ours["stance"]:
             raise DataError(f"{output}: begun by stance {theirs.get('stance')}, and this is stance {ours['stance']}; "
                             "give a new output path, or finish it with that version")
-        return
-    record.write_text(json.dumps(ours) + "\n", encoding="utf-8")
+    return ours
 
 
 def _format_rows(rows: list[dict], output: Path, fields: tuple[str, ...], header: bool) -> str:
@@ -487,6 +506,7 @@ def run_batch(input_path: str | os.PathLike, output_path: str | os.PathLike, mod
     if not Path(input_path).exists():
         raise FileNotFoundError(f"{input_path}: no such file or folder")
     keep = tuple(keep)
+    model = _stance_model(model) if isinstance(model, (str, os.PathLike)) else model  # loaded once, not per use
     fields = row_fields(model)
     for column in keep:
         if column in fields or keep.count(column) > 1:
@@ -496,13 +516,19 @@ def run_batch(input_path: str | os.PathLike, output_path: str | os.PathLike, mod
     for folder in {output.parent, errors.parent}:  # as `stance train --out` does, before any work is done
         folder.mkdir(parents=True, exist_ok=True)
     source = Path(input_path).resolve()
+    record = model_path_for(output)
     if output.resolve() == source:
         raise DataError(f"{output}: the output is the input; give another path")
-    if errors.resolve() in (source, output.resolve()):
-        raise DataError(f"{errors}: the errors file is the {'input' if errors.resolve() == source else 'output'}; "
-                        "give another path")
+    if record.resolve() == source:
+        raise DataError(f"{source}: is where this run records its model ({record.name}); give another output path")
+    if errors.resolve() in (source, output.resolve(), record.resolve()):
+        what = {source: "input", output.resolve(): "output"}.get(errors.resolve(), "model record")
+        raise DataError(f"{errors}: the errors file is the {what}; give another path")
+    identity = _check_model(output, model)
     done = _finished_ids(output, fields, len(keep))
-    _check_model(output, model)
+    tmp = record.with_name(record.name + ".tmp")
+    tmp.write_text(json.dumps(identity) + "\n", encoding="utf-8")
+    os.replace(tmp, record)
     errors.unlink(missing_ok=True)  # this run's failures only: earlier ones are retried below
     header = output.suffix.lower() == ".csv" and (not output.is_file() or output.stat().st_size == 0)
     stats = {"skipped": len(done), "labelled": 0, "failed": 0, "paragraphs": 0, "ignored": [], "never_kept": []}

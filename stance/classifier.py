@@ -8,9 +8,11 @@ contribution of each feature is just its value times its weight.
 
 from __future__ import annotations
 
+import os
 import uuid
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Mapping
 from numbers import Integral, Real
 from pathlib import Path
 from typing import Iterable
@@ -87,7 +89,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
                  sentiment_features: bool = True, lexicon_weight: float = 0.5, min_df: int = 2,
                  max_features: int | None = None, class_weight: str | dict | None = "balanced",
                  calibration: str | None = "sigmoid", cv: int = 5, random_state: int = 0,
-                 n_jobs: int | None = None, word_vectors=None):
+                 n_jobs: int | None = None, word_vectors: str | os.PathLike | Mapping | None = None):
         self.C = C
         self.loss = loss
         self.word_ngrams = word_ngrams
@@ -219,7 +221,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         return self.classes_[np.argmax(proba, axis=1)]
 
     def feature_names(self) -> np.ndarray:
-        """Every column's name, prefixed by its part (words__, chars__, lexicon__, sentiment__)."""
+        """Every column's name, prefixed by its part (words__, chars__, lexicon__, sentiment__, vectors__)."""
         check_is_fitted(self, "pipeline_")
         return self.pipeline_.named_steps["features"].get_feature_names_out()
 
@@ -238,7 +240,10 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         return f"{name}__{names[column - start]}"
 
     def __getstate__(self):
+        from .vectors import saved_form
+
         state = dict(super().__getstate__())
+        state["word_vectors"] = saved_form(self.word_vectors)  # the fitted features hold the vectors
         state.pop("_parts", None)  # rebuilt on demand
         state.pop("_dense", None)
         state.pop("_features_key", None)

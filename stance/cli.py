@@ -149,6 +149,13 @@ def cmd_evaluate(args) -> None:
 
     records = read_labelled(args.data, text=args.text_column, label=args.label_column, keep_unknown=args.any_labels)
     model = _model(args) or shared_default_model()
+    if args.min_relevance is not None:
+        from .evaluation import _neutral_label
+
+        try:
+            _neutral_label([str(c) for c in model.classes_], args.min_relevance)
+        except ValueError as exc:  # about the model, not the data
+            raise Failure(f"--min-relevance: {exc}") from None
     try:
         report = evaluate(model, [r["text"] for r in records], [r["stance"] for r in records],
                           ids=[r.get("id") or f"line {r['line']}" for r in records],  # what a reader can find
@@ -176,8 +183,8 @@ def cmd_batch(args) -> None:
                                 "command again goes on from there") from None
     print(_batch_summary(stats), file=sys.stderr)
     if stats["never_kept"]:
-        print(f"warning: no record had a value for {', '.join(map(repr, stats['never_kept']))}: misspelt in "
-              "--keep-columns? Those columns are empty in the output", file=sys.stderr)
+        print(f"warning: none of the {stats['labelled']} records labelled in this run had a value for "
+              f"{', '.join(map(repr, stats['never_kept']))}: misspelt in --keep-columns?", file=sys.stderr)
     if stats["failed"] and not stats["labelled"] and not stats["skipped"]:  # a rerun of finished work is no failure
         raise Failure(f"none of the {stats['failed']} articles tried could be labelled; why is in "
                       f"{args.errors or errors_path_for(args.output)}")

@@ -9,6 +9,7 @@ intervals come from a bootstrap over items, so they widen honestly on small test
 from __future__ import annotations
 
 import json
+from numbers import Real
 import warnings
 from dataclasses import asdict, dataclass, field
 
@@ -192,26 +193,30 @@ def evaluate(model, texts: list[str], labels: list[str], errors: int = 10, ids: 
     if neutral is not None:
         from .persistence import load_default_relevance
 
-        low = load_default_relevance().predict_proba(texts)[:, 1] < min_relevance
+        detector = load_default_relevance()
+        if detector is None:
+            raise ValueError("min_relevance needs the shipped relevance model, which this install's default "
+                             "model (rebuilt from older bundled data) lacks")
+        low = detector.predict_proba(texts)[:, 1] < min_relevance
         proba[low] = np.eye(len(classes))[classes.index(neutral)]
         why = [[(f"relevance below {min_relevance}", 1.0)] if off else w for off, w in zip(low, why)]
     pred = [classes[i] for i in proba.argmax(axis=1)]
     report = score(labels, pred, proba, classes)
     report.errors = _confident_errors(texts, labels, pred, proba, why, errors, ids)
     if neutral is not None:
-        report.extra = {"min_relevance": min_relevance, "below_min_relevance": int(low.sum())}
+        report.extra = {"min_relevance": float(min_relevance), "below_min_relevance": int(low.sum())}
     return report
 
 
 def _neutral_label(classes: list[str], min_relevance) -> str:
     from .data import LABEL_MAP
 
-    if isinstance(min_relevance, bool) or not isinstance(min_relevance, (int, float)) or not 0 <= min_relevance <= 1:
+    if isinstance(min_relevance, bool) or not isinstance(min_relevance, Real) or not 0 <= min_relevance <= 1:
         raise ValueError(f"min_relevance must be a number from 0 to 1, got {min_relevance!r}")
     neutral = [c for c in classes if LABEL_MAP.get(c.lower()) == "neutral"]
     if not neutral:
         raise ValueError(f"min_relevance needs a neutral label to give off-topic text, and the model's labels "
-                         f"{classes} have none (neutral, none, neither, ...)")
+                         f"{classes} have none (neutral, none, neither, ...); evaluate without it")
     return neutral[0]
 
 

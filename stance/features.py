@@ -26,7 +26,7 @@ from sklearn.preprocessing import normalize as scale_rows
 
 from . import lexicon, sentiment
 from .segment import sentence_spans
-from .vectors import read_word_vectors
+from .vectors import as_word_vectors, saved_form
 
 # A token, and the hyphen right after it if any (a hyphen belongs to no token, so taking it changes none).
 _TOKEN_AND_HYPHEN = re.compile(r"([a-z0-9]+(?:['\u2019][a-z]+)?|[.,;:!?])(-?)")
@@ -345,28 +345,15 @@ class MeanWordVectors(TransformerMixin, BaseEstimator):
         self.vectors = vectors
 
     def fit(self, X=None, y=None) -> "MeanWordVectors":
-        if isinstance(self.vectors, (str, os.PathLike)):
-            words, matrix = read_word_vectors(self.vectors)
-        elif isinstance(self.vectors, Mapping):
-            if not self.vectors:
-                raise ValueError("word_vectors is an empty mapping")
-            words = [str(w) for w in self.vectors]
-            try:
-                matrix = np.vstack([np.asarray(v, dtype=np.float32).ravel() for v in self.vectors.values()])
-            except ValueError as err:
-                raise ValueError(f"word_vectors: every vector must hold the same count of numbers ({err})") from None
-            bad = np.flatnonzero(~np.isfinite(matrix).all(axis=1))
-            if len(bad):
-                raise ValueError(f"word_vectors: the vector of {words[bad[0]]!r} holds a value that is not finite "
-                                 f"(nan or inf){f', and {len(bad) - 1} more' if len(bad) > 1 else ''}")
-        else:
-            raise TypeError(f"word_vectors must be a path to a word2vec/GloVe text file or a mapping of "
-                            f"word -> vector, got {type(self.vectors).__name__}")
-        self.words_ = "\n".join(words)  # one string: a saved model stores and loads it at once, unlike 400,000
-        if self.words_.count("\n") != len(words) - 1:
+        words, matrix = as_word_vectors(self.vectors)
+        joined = "\n".join(words)  # one string: a saved model stores and loads it at once, unlike 400,000
+        if joined.count("\n") != len(words) - 1:
             raise ValueError("word_vectors: a word holds a line break")
-        # half precision halves the saved model and its memory, and a mean of unit-scale vectors loses nothing
-        self.matrix_ = matrix.astype(np.float16) if np.abs(matrix).max() < 60_000 else matrix
+        # Half precision halves the saved model and its memory. Scaled to at most 1 first, so that no
+        # value overflows or vanishes; each text's mean is scaled to unit length anyway.
+        largest = float(np.abs(matrix).max())
+        self.words_ = joined
+        self.matrix_ = (matrix / largest if largest else matrix).astype(np.float16)
         self.__dict__.pop("_rows", None)
         return self
 
@@ -382,6 +369,7 @@ class MeanWordVectors(TransformerMixin, BaseEstimator):
     def __getstate__(self):
         state = dict(super().__getstate__())
         state.pop("_rows", None)
+        state["vectors"] = saved_form(self.vectors)
         return state
 
     def transform(self, X) -> np.ndarray:

@@ -47,7 +47,7 @@ TRUSTED_TYPES = (
     "sklearn.feature_extraction.text.TfidfVectorizer", "sklearn.feature_extraction.text.TfidfTransformer",
     "stance.features.CharNgramTfidf",
     "stance.features.WordNgramTfidf",
-    "stance.features.MeanWordVectors", "pathlib.PosixPath", "pathlib.WindowsPath",  # word_vectors=Path(...)
+    "stance.features.MeanWordVectors",
     "numpy.float32", "numpy.float64", "numpy.int64", "numpy.int32", "numpy.dtype", "numpy.ndarray",
     "builtins.slice", "scipy.sparse._csr.csr_matrix", "scipy.sparse._csr.csr_array",
 )

@@ -400,6 +400,12 @@ def test_a_model_of_other_labels_writes_its_own_columns(semeval_model, small_mod
                                    for r in prose)
     before = out.read_bytes()
     assert run_batch(src, out, model=semeval_model, progress=False)["skipped"] == 3  # resumes with the same model
+    with pytest.raises(DataError, match=r"begun with another model"):
+        run_batch(src, out, model=small_model, progress=False)
+    assert out.read_bytes() == before
+    from stance.batch import model_path_for
+
+    model_path_for(out).unlink()  # without the record, the columns still tell the label sets apart
     with pytest.raises(DataError, match=r"other labels \(its columns p_AGAINST, p_FAVOR, p_NONE; this model's "
                                         r"p_support, p_oppose, p_neutral\); give a new output path"):
         run_batch(src, out, model=small_model, progress=False)
@@ -536,6 +542,9 @@ def test_a_rerun_with_another_model_or_version_is_refused(small_model, semeval_m
     run_batch(write_jsonl(tmp_path / "half.jsonl", ARTICLES[:2]), out, model=small_model, progress=False)
     record = json.loads(model_path_for(out).read_text())
     assert record["stance"] == stance.__version__ and len(record["model"]) == 32
+    saved = small_model.save(tmp_path / "same.skops")  # the same model, written and loaded again, goes on
+    assert run_batch(write_jsonl(tmp_path / "three.jsonl", ARTICLES[:3]), out, model=saved, progress=False,
+                     n_jobs=2, chunk_size=1)["skipped"] == 2
     other = small_model.__class__(**small_model.get_params()).set_params(C=0.5)  # same labels, other weights
     other.fit(*zip(*[(a["text"], lab) for a, lab in zip(ARTICLES * 2, ["support", "oppose", "neutral"] * 8)]))
     before = out.read_text()
@@ -546,10 +555,17 @@ def test_a_rerun_with_another_model_or_version_is_refused(small_model, semeval_m
     with pytest.raises(DataError, match=r"begun by stance .*, and this is stance 9\.9\.9"):
         run_batch(src, out, model=small_model, progress=False)
     monkeypatch.undo()
-    assert run_batch(src, out, model=small_model, progress=False)["skipped"] == 2  # the same model goes on
+    assert run_batch(src, out, model=small_model, progress=False)["skipped"] == 3  # the same model goes on
     model_path_for(out).unlink()  # an output begun before the record existed: resumed, and recorded now
     assert run_batch(src, out, model=small_model, progress=False)["skipped"] == 4
     assert model_path_for(out).is_file()
+    model_path_for(out).write_text("[]")
+    with pytest.raises(DataError, match="model.json: damaged"):
+        run_batch(src, out, model=small_model, progress=False)
+    with pytest.raises(DataError, match="is where this run records its model"):
+        run_batch(model_path_for(out), out, model=small_model, progress=False)
+    with pytest.raises(DataError, match="the errors file is the model record"):
+        run_batch(src, out, model=small_model, progress=False, errors_path=model_path_for(out))
 
 
 def test_kept_columns_no_record_has_are_named(small_model, tmp_path):

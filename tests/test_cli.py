@@ -123,7 +123,7 @@ def test_batch_warns_of_a_kept_column_no_record_has(capsys, tmp_path):
     articles.write_text('{"id": 1, "text": "The council must act.", "outlet": "X"}\n', encoding="utf-8")
     code, _, err = run(capsys, "batch", str(articles), str(tmp_path / "o.jsonl"), "--keep-columns", "outlet,stnce",
                        "--no-progress")
-    assert code == 0 and "warning: no record had a value for 'stnce': misspelt in --keep-columns?" in err
+    assert code == 0 and "warning: none of the 1 records labelled in this run had a value for 'stnce': misspelt" in err
     assert "'outlet'" not in err
 
 
@@ -178,6 +178,9 @@ def test_train_with_word_vectors(capsys, tmp_path):
     model = tmp_path / "m.skops"
     code, _, _ = run(capsys, "train", str(DATA / "tiny.jsonl"), "--out", str(model), "--word-vectors", str(vectors))
     assert code == 0
+    from stance import load_model
+
+    assert "vectors__dim1" in load_model(model).feature_names()  # the vectors are in the model
     vectors.unlink()  # the saved model has its own copy
     code, out, _ = run(capsys, "analyze", str(EXAMPLE), "--model", str(model), "--format", "json")
     assert code == 0 and json.loads(out)["stance"] in ("support", "oppose", "neutral")

@@ -175,6 +175,7 @@ def test_min_relevance_counts_off_topic_text_as_neutral(tiny):
     assert "counted neutral, relevance below 0.5" in kept.to_text()
     assert "| counted neutral: relevance below 0.5 |" in kept.to_markdown()
     assert evaluate(model, texts, gold, min_relevance=0).extra["below_min_relevance"] == 0
+    assert evaluate(model, texts, gold, min_relevance=np.float32(0.5)).extra == kept.extra
     favor = StanceClassifier(char_ngrams=None).fit(X, ["FAVOR" if v == "support" else "AGAINST" for v in y])
     with pytest.raises(ValueError, match="needs a neutral label .* have none"):
         evaluate(favor, X[:2], ["FAVOR", "FAVOR"], min_relevance=0.5)

@@ -58,8 +58,6 @@ def test_tabs_and_crlf_are_read_and_non_finite_values_refused(tmp_path):
     path.write_text("troops 1 2\narms nan 4\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"tabs.txt, line 2: the vector of 'arms' holds a value that is not finite"):
         read_word_vectors(path)
-    with pytest.raises(ValueError, match=r"vector of 'b' holds a value that is not finite \(nan or inf\), and 1 more"):
-        MeanWordVectors({"a": [1, 2], "b": [float("inf"), 0], "c": [float("nan"), 1]}).fit()
 
 
 def test_binary_or_missing_file_is_a_clear_error(tmp_path):
@@ -79,13 +77,43 @@ def test_mean_vector_of_known_words():
     assert list(MeanWordVectors(VECTORS).fit().get_feature_names_out()) == ["dim0", "dim1", "dim2"]
 
 
-def test_mapping_with_uneven_vectors_or_wrong_type_is_refused():
-    with pytest.raises(ValueError, match="same count of numbers"):
-        MeanWordVectors({"a": [1, 2], "b": [1, 2, 3]}).fit()
+@pytest.mark.parametrize("mapping, problem", [
+    ({"a": [1, 2], "b": [1, 2, 3]}, "'b' has 3 numbers, the words before it 2"),
+    ({"a": [1, 2], "b": ["x", 2]}, "the vector of 'b' holds something that is not a number"),
+    ({"a": []}, "'a' has no vector"),
+    ({"a": [1, 2], "b": [float("inf"), 0]}, "the vector of 'b' holds a value that is not finite"),
+    ({}, "empty mapping"),
+])
+def test_a_bad_mapping_is_refused_naming_the_word(mapping, problem):
+    with pytest.raises(ValueError, match="word_vectors") as err:
+        MeanWordVectors(mapping).fit()
+    assert problem in str(err.value)
+
+
+def test_a_failed_refit_keeps_the_vectors_it_had():
+    fitted = MeanWordVectors(VECTORS).fit()
+    before = fitted.transform(["we welcome the plan"])
+    with pytest.raises(ValueError, match="line break"):
+        fitted.set_params(vectors={"a\nb": [1, 0, 0]}).fit()
+    np.testing.assert_array_equal(fitted.transform(["we welcome the plan"]), before)
+
+
+def test_wrong_type_is_refused():
     with pytest.raises(TypeError, match="path to a word2vec/GloVe text file or a mapping"):
         MeanWordVectors(42).fit()
-    with pytest.raises(ValueError, match="empty mapping"):
-        MeanWordVectors({}).fit()
+
+
+def test_words_with_spaces_as_in_glove_840b_and_a_header_that_disagrees(tmp_path):
+    path = tmp_path / "glove.txt"
+    path.write_text("the 0.1 0.2\n. . . 0.3 0.4\nat&t 0.5 0.6\n", encoding="utf-8")
+    words, matrix = read_word_vectors(path)
+    assert words == ["the", ". . .", "at&t"] and matrix.shape == (3, 2)
+    path.write_text("the 0.1 0.2\nlong 1 0.3 0.4\n", encoding="utf-8")  # numbers, not a word: too long
+    with pytest.raises(ValueError, match="line 2: 'long' has 3 numbers, the lines before it 2"):
+        read_word_vectors(path)
+    path.write_text("2 3\nthe 0.1 0.2\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="line 2: 'the' has 2 numbers, the header says 3"):
+        read_word_vectors(path)
 
 
 def test_vectors_carry_a_model_to_words_it_never_saw(tmp_path):
@@ -106,3 +134,26 @@ def test_vectors_carry_a_model_to_words_it_never_saw(tmp_path):
     path.unlink()
     again = load_model(saved)
     np.testing.assert_allclose(again.predict_proba(unseen), clf.predict_proba(unseen))
+
+
+def test_a_saved_model_keeps_one_copy_of_the_vectors_and_a_path_as_text(tmp_path):
+    import pickle
+    from pathlib import PurePosixPath
+
+    X, y = _corpus()
+    many = {f"w{i}": [float(i % 7), 1.0, float(i % 3)] for i in range(5000)}
+    many.update(VECTORS)
+    clf = StanceClassifier(char_ngrams=None, lexicon_features=False, sentiment_features=False,
+                           word_vectors=many).fit(X, y)
+    again = pickle.loads(pickle.dumps(clf))
+    assert again.word_vectors == "<a mapping of 5,008 words, not saved: the fitted model keeps its own copy>"
+    assert clf.word_vectors is many  # the model in memory keeps what it was given
+    np.testing.assert_allclose(again.predict_proba(X[:4]), clf.predict_proba(X[:4]))
+    with pytest.raises(ValueError, match="pass them again to refit it"):
+        again.fit(X, y)
+    path = _write(tmp_path / "v.txt", VECTORS)
+    by_path = StanceClassifier(char_ngrams=None, lexicon_features=False, sentiment_features=False,
+                               word_vectors=path).fit(X, y)
+    loaded = load_model(by_path.save(tmp_path / "p.skops"))
+    assert loaded.word_vectors == str(path) and not isinstance(loaded.word_vectors, PurePosixPath)
+
