@@ -9,9 +9,9 @@ intervals come from a bootstrap over items, so they widen honestly on small test
 from __future__ import annotations
 
 import json
-from numbers import Real
 import warnings
 from dataclasses import asdict, dataclass, field
+from numbers import Real
 
 import numpy as np
 from sklearn.base import clone

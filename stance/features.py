@@ -3,7 +3,8 @@
 Word and character n-grams see the surface; the normaliser folds inflections and
 marks negation scope so "should not send" and "should send" differ; the lexicon
 features count our cues per sentence and where they meet a form of intervention;
-the sentiment features add VADER. Each transformer is stateless or learns only in
+the sentiment features add VADER; opt-in, the mean of a user's word vectors adds what the training
+texts cannot teach. Each transformer is stateless or learns only in
 ``fit`` (the character n-grams also memoise the words they have cut, never pickled), so the
 whole union clones, pickles and grid-searches like any sklearn step.
 """
