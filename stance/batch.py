@@ -257,6 +257,14 @@ def read_articles(path: str | os.PathLike, id_field: str = "id", text_field: str
                 yield _kept(_record_pair(rec, n, path, id_field, text_field, seen), rec, keep, kept)
 
 
+def _source_and_name(column: str) -> tuple[str, str]:
+    """"outlet" keeps the input's outlet as outlet; "stance:gold" keeps the input's stance as gold."""
+    source, colon, name = column.partition(":")
+    if not source.strip() or (colon and not name.strip()):
+        raise DataError(f"cannot keep column {column!r}: give a column name, or column:new_name")
+    return source.strip(), (name or source).strip()
+
+
 def _kept(pair: tuple, rec, keep: Sequence[str], kept: dict | None) -> tuple:
     if keep and kept is not None and not isinstance(pair[1], BadRecord):
         kept[pair[0]] = {c: rec.get(c) for c in keep}
@@ -492,8 +500,9 @@ def run_batch(input_path: str | os.PathLike, output_path: str | os.PathLike, mod
     """Label every article of `input_path` into `output_path`, resuming where a previous run stopped.
     Records that fail go to `errors_path` (default: OUTPUT.errors.jsonl, rewritten each run) and are
     tried again by the next run. The input's `keep` columns (an outlet, a date) are copied to each of the
-    record's rows, after the others, so the output needs no merge (a CSV must have them; the kept
-    columns no JSON record had are listed in `never_kept`). OUTPUT.model.json records the model and the
+    record's rows, after the others, so the output needs no merge ("stance:gold" keeps the input's
+    stance as gold; a CSV must have them; the kept columns no JSON record had are listed in
+    `never_kept`). OUTPUT.model.json records the model and the
     version of stance, and a rerun with others is refused. Returns counts: done before, labelled now,
     failed now, and the names of a folder's files that are not articles (`ignored`). Ctrl-C raises
     BatchInterrupted, with those counts."""
@@ -505,14 +514,17 @@ def run_batch(input_path: str | os.PathLike, output_path: str | os.PathLike, mod
     errors = Path(errors_path) if errors_path else errors_path_for(output)
     if not Path(input_path).exists():
         raise FileNotFoundError(f"{input_path}: no such file or folder")
-    keep = tuple(keep)
+    pairs = [_source_and_name(column) for column in keep]  # (input column, output name)
+    names = [name for _, name in pairs]
     model = _stance_model(model) if isinstance(model, (str, os.PathLike)) else model  # loaded once, not per use
     fields = row_fields(model)
-    for column in keep:
-        if column in fields or keep.count(column) > 1:
-            why = "the output has a column of that name" if column in fields else "it is named twice"
-            raise DataError(f"cannot keep column {column!r}: {why} (the output's columns: {', '.join(fields)})")
-    fields += keep
+    for name in names:
+        if name in fields or names.count(name) > 1:
+            why = (f"the output has a column of that name; keep it under another, e.g. {name}:input_{name}"
+                   if name in fields else "it is named twice")
+            raise DataError(f"cannot keep column {name!r}: {why} (the output's columns: {', '.join(fields)})")
+    fields += tuple(names)
+    keep = tuple(dict.fromkeys(source for source, _ in pairs))  # the input columns to read
     for folder in {output.parent, errors.parent}:  # as `stance train --out` does, before any work is done
         folder.mkdir(parents=True, exist_ok=True)
     source = Path(input_path).resolve()
@@ -525,7 +537,7 @@ def run_batch(input_path: str | os.PathLike, output_path: str | os.PathLike, mod
         what = {source: "input", output.resolve(): "output"}.get(errors.resolve(), "model record")
         raise DataError(f"{errors}: the errors file is the {what}; give another path")
     identity = _check_model(output, model)
-    done = _finished_ids(output, fields, len(keep))
+    done = _finished_ids(output, fields, len(names))
     tmp = record.with_name(record.name + ".tmp")
     tmp.write_text(json.dumps(identity) + "\n", encoding="utf-8")
     os.replace(tmp, record)
@@ -553,8 +565,9 @@ def run_batch(input_path: str | os.PathLike, output_path: str | os.PathLike, mod
     good = ((k, t) for k, t in _split_bad(todo, err_buf, stats))
     try:
         for key, result in analyze_many(good, model=model, n_jobs=n_jobs, chunk_size=chunk_size, errors="keep"):
-            extra = kept.pop(key, {})
-            valued.update(c for c, v in extra.items() if v is not None)
+            found = kept.pop(key, {})
+            valued.update(c for c, v in found.items() if v is not None)
+            extra = {name: found.get(source) for source, name in pairs}
             if isinstance(result, str):
                 err_buf.append({"id": key, "error": result})
                 stats["failed"] += 1

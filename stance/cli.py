@@ -315,7 +315,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--id-column", default="id")
     p.add_argument("--text-column", default="text")
     p.add_argument("--keep-columns", metavar="COLS", default="",
-                   help="input columns copied to every row of their record, comma-separated (e.g. outlet,date)")
+                   help="input columns copied to every row of their record, comma-separated (e.g. outlet,date); "
+                        "column:name renames one (e.g. stance:gold, as the output has a stance column)")
     p.add_argument("--errors", metavar="PATH", help="where failed records go (default: OUTPUT.errors.jsonl)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     model_opts(p)

@@ -208,6 +208,15 @@ def test_kept_input_columns_reach_every_row_of_their_record(small_model, tmp_pat
         run_batch(src, out, model=small_model, keep=["outlet"], progress=False)
     with pytest.raises(DataError, match="cannot keep column 'text': the output has a column of that name"):
         run_batch(src, tmp_path / "other.jsonl", model=small_model, keep=["text"], progress=False)
+    gold = write_jsonl(tmp_path / "gold.jsonl", [{**a, "stance": "oppose"} for a in ARTICLES[:2]])
+    with pytest.raises(DataError, match="cannot keep column 'stance': .* keep it under another, e.g. stance:input_stance"):
+        run_batch(gold, tmp_path / "g.jsonl", model=small_model, keep=["stance"], progress=False)
+    stats = run_batch(gold, tmp_path / "g.jsonl", model=small_model, keep=["stance:gold", "outlet"], progress=False)
+    rows = rows_of(tmp_path / "g.jsonl")
+    assert list(rows[0])[-2:] == ["gold", "outlet"] and {r["gold"] for r in rows} == {"oppose"}
+    assert stats["never_kept"] == ["outlet"]
+    with pytest.raises(DataError, match="give a column name, or column:new_name"):
+        run_batch(gold, tmp_path / "h.jsonl", model=small_model, keep=["stance:"], progress=False)
     with pytest.raises(DataError, match="only records have columns to keep"):
         run_batch(tmp_path, tmp_path / "third.jsonl", model=small_model, keep=["outlet"], progress=False)
 
