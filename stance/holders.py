@@ -96,6 +96,9 @@ _CLAUSE_OPENERS = frozenset("when if while after before although though because 
 # A "subject" holding one of these is a clause, not a name: "Critics will", "Those who".
 _AUX = frozenset("will would did does do has have had is are was were can could may might should must not who "
                  "which that declined to".split())
+_OPENING_ROLE = re.compile(rf"\s*(?P<who>(?:[Tt]he|[Aa]n?) (?:[a-z][\w-]* ){{0,3}}(?:minister|president|secretary|"
+                           rf"ambassador|general|commander|senator|envoy|chief|spokes(?:man|woman|person)|official|"
+                           rf"leader|chair(?:man|woman)?|foreign minister))\b")
 _PRONOUN = re.compile(rf"\b(?P<who>[Hh]e|[Ss]he|[Tt]hey) (?P<cue>{_VERBS})\b")
 # A holder never ends in a function word, a pronoun or a figure: "what it" in "what it says", "nothing"
 # in "nothing suggests", "2021" in "in 2021 said": such a match is a clause, not a name. Nor in a thing
@@ -188,8 +191,14 @@ def find_holders(text: str) -> list[Holder]:
     starts = {h.start for h in by_end}
     for m in _PRONOUN.finditer(text):
         k = bisect_right(ends, m.start())  # the holders that end before the pronoun
-        if k and m.start() not in starts:
+        if m.start() in starts:
+            continue
+        if k:
             found[m.start()] = Holder(by_end[k - 1].holder, m.group("cue"), m.start("who"), m.end("who"))
+        elif m.group("who").lower() != "they" and (first := _OPENING_ROLE.match(text)):
+            # no holder before it: the person the paragraph opens on ("The defence minister opened by
+            # arguing ... 'We must act,' she said")
+            found[m.start()] = Holder(first.group("who"), m.group("cue"), m.start("who"), m.end("who"))
     return sorted(found.values(), key=lambda h: h.start)
 
 

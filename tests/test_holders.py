@@ -154,3 +154,11 @@ def test_offsets_skip_a_leading_conjunction():
                                             ("FAVOR", "the minister"), (None, "the minister")])
 def test_a_label_that_takes_no_side_has_the_author_as_holder(stance, holder):
     assert main_holder("But the minister said we must act.", stance) == holder
+
+
+def test_a_pronoun_with_no_holder_before_it_is_the_official_the_paragraph_opens_on():
+    text = ('The defence minister opened by arguing that the batteries would protect the grid. '
+            '"If we do not act now, we will pay later," she said.')
+    assert main_holder(text) == "The defence minister"
+    assert main_holder('The alliance met on Monday. "We will not go," she said.') == "author"  # no person to tie to
+    assert main_holder('Ministers met. "We will go," they said.') == "author"
