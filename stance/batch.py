@@ -228,15 +228,14 @@ def read_articles(path: str | os.PathLike, id_field: str = "id", text_field: str
             for n, line in enumerate(fh, 1):
                 if not line.strip():
                     continue
-                if _BAD_BYTE.search(line):
-                    yield f"line-{n}", BadRecord(f"{path}, line {n}: not UTF-8 text")
-                    continue
                 try:
                     rec = json.loads(line)
                 except json.JSONDecodeError as exc:
-                    yield f"line-{n}", BadRecord(f"{path}, line {n}: not valid JSON ({exc.msg})")
+                    why = "not UTF-8 text" if _BAD_BYTE.search(line) else f"not valid JSON ({exc.msg})"
+                    yield f"line-{n}", BadRecord(f"{path}, line {n}: {why}")
                     continue
-                yield _kept(_record_pair(rec, n, path, id_field, text_field, seen), rec, keep, kept)
+                yield _kept(_record_pair(rec, n, path, id_field, text_field, seen, garbled=_BAD_BYTE.search(line)),
+                            rec, keep, kept)
         else:
             reader = csv_reader(fh, path, delimiter="\t" if suffix == ".tsv" else ",")
             missing = [c for c in (id_field, text_field) if c not in reader.fieldnames]
@@ -297,16 +296,20 @@ def _checked_text(text: str, where) -> str:
     return text if text.strip() else BadRecord(f"{where}: no text")
 
 
-def _record_pair(rec, n: int, path: Path, id_field: str, text_field: str, seen: dict[str, str], record: int = 0):
+def _record_pair(rec, n: int, path: Path, id_field: str, text_field: str, seen: dict[str, str], record: int = 0,
+                 garbled=None):
     """(id, text) of the record on line `n`, or (id, BadRecord) naming the line; also the record's place
     in a JSON array (`record`), as json.dump without indent writes them all on one line."""
     at = f"line {n}, record {record}" if record else f"line {n}"
     where, bad = f"{path}, {at}", f"record-{record}" if record else f"line-{n}"
     if not isinstance(rec, dict):
         return bad, BadRecord(f"{where}: expected an object with {id_field!r} and {text_field!r}")
-    if any(isinstance(v, str) and _BAD_BYTE.search(v) for v in rec.values()):
-        return bad, BadRecord(f"{where}: not UTF-8 text")
     key = rec.get(id_field)
+    if garbled is None:
+        garbled = any(isinstance(v, str) and _BAD_BYTE.search(v) for v in rec.values())
+    if garbled:  # named by its id when that is readable
+        clean = isinstance(key, (str, int)) and key != "" and not _BAD_BYTE.search(str(key))
+        return key if clean else bad, BadRecord(f"{where}: not UTF-8 text")
     if key in (None, ""):
         return bad, BadRecord(f"{where}: missing {id_field!r}")
     if str(key) in seen:

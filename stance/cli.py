@@ -185,6 +185,8 @@ def cmd_batch(args) -> None:
     if stats["never_kept"]:
         print(f"warning: none of the {stats['labelled']} records labelled in this run had a value for "
               f"{', '.join(map(repr, stats['never_kept']))}: misspelt in --keep-columns?", file=sys.stderr)
+    if not (stats["failed"] or stats["labelled"] or stats["skipped"]):  # as an empty CSV (no header) fails
+        raise Failure(f"{args.input}: nothing to label (no records)")
     if stats["failed"] and not stats["labelled"] and not stats["skipped"]:  # a rerun of finished work is no failure
         raise Failure(f"none of the {stats['failed']} articles tried could be labelled; why is in "
                       f"{args.errors or errors_path_for(args.output)}")

@@ -333,6 +333,24 @@ class CharNgramTfidf(TfidfVectorizer):
 _WORD = re.compile(r"[#@]?(\w[\w'\u2019]*)")
 
 
+def _table(words: list[str], matrix: np.ndarray) -> tuple[str, np.ndarray]:
+    joined = "\n".join(words)  # one string: a saved model stores and loads it at once, unlike 400,000
+    if joined.count("\n") != len(words) - 1:
+        raise ValueError("word_vectors: a word holds a line break")
+    # Half precision halves the saved model and its memory. Scaled to at most 1 first, so that no
+    # value overflows or vanishes; each text's mean is scaled to unit length anyway.
+    largest = float(np.abs(matrix).max())
+    table = (matrix / largest if largest else matrix).astype(np.float16)
+    table.flags.writeable = False  # shared by the models fitted on one file
+    return joined, table
+
+
+@lru_cache(maxsize=1)
+def _table_of_file(path: str, mtime_ns: int, size: int) -> tuple[str, np.ndarray]:
+    """The last file's table: the models fitted on it share one copy, and a grid search reads it once."""
+    return _table(*as_word_vectors(path))
+
+
 class MeanWordVectors(TransformerMixin, BaseEstimator):
     """Text -> the unit-length mean vector of its words found in `vectors`: a word2vec/GloVe text file
     or a mapping of word -> vector, knowledge from outside the training texts (see ``stance.vectors``).
@@ -346,15 +364,11 @@ class MeanWordVectors(TransformerMixin, BaseEstimator):
         self.vectors = vectors
 
     def fit(self, X=None, y=None) -> "MeanWordVectors":
-        words, matrix = as_word_vectors(self.vectors)
-        joined = "\n".join(words)  # one string: a saved model stores and loads it at once, unlike 400,000
-        if joined.count("\n") != len(words) - 1:
-            raise ValueError("word_vectors: a word holds a line break")
-        # Half precision halves the saved model and its memory. Scaled to at most 1 first, so that no
-        # value overflows or vanishes; each text's mean is scaled to unit length anyway.
-        largest = float(np.abs(matrix).max())
-        self.words_ = joined
-        self.matrix_ = (matrix / largest if largest else matrix).astype(np.float16)
+        if isinstance(self.vectors, (str, os.PathLike)) and os.path.isfile(self.vectors):
+            info = os.stat(self.vectors)  # the same unchanged file again (a grid search's folds): read once
+            self.words_, self.matrix_ = _table_of_file(os.path.abspath(self.vectors), info.st_mtime_ns, info.st_size)
+        else:
+            self.words_, self.matrix_ = _table(*as_word_vectors(self.vectors))
         self.__dict__.pop("_rows", None)
         return self
 

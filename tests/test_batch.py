@@ -158,7 +158,7 @@ def test_bad_records_named_and_the_rest_labelled(small_model, tmp_path):
     stats = run_batch(src, out, model=small_model, progress=False)
     assert stats["labelled"] == 2 and stats["failed"] == 5
     errors = {e["id"]: e["error"] for e in rows_of(tmp_path / "out.jsonl.errors.jsonl")}
-    assert "line 2: not UTF-8" in errors["line-2"]
+    assert "line 2: not UTF-8" in errors["latin"]  # named by its id, which is readable
     assert "repeats line 1" in errors["line-3"]
     assert "no text" in errors["blank"]
     assert "no paragraph" in errors["invisible"] and "no paragraph" in errors["markup"]  # reported, not lost
@@ -593,3 +593,12 @@ def test_kept_columns_no_record_has_are_named(small_model, tmp_path):
     with open(tmp_path / "o.csv", newline="", encoding="utf-8") as fh:
         row = next(csv.DictReader(fh))
     assert json.loads(row["meta"]) == {"tags": ["a", "é"]}  # JSON, not a Python repr
+
+
+def test_a_record_whose_id_is_not_utf8_is_named_by_its_line(small_model, tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(b'{"id": "caf\xe9", "text": "Send troops."}\n{"id": "n", "text": "x", "meta": {"a": "\xe9"}}\n')
+    stats = run_batch(src, tmp_path / "out.jsonl", model=small_model, progress=False)
+    errors = {e["id"]: e["error"] for e in rows_of(tmp_path / "out.jsonl.errors.jsonl")}
+    assert stats["failed"] == 2 and set(errors) == {"line-1", "n"}  # a nested bad byte is caught too
+    assert all("not UTF-8" in e for e in errors.values())

@@ -127,6 +127,14 @@ def test_batch_warns_of_a_kept_column_no_record_has(capsys, tmp_path):
     assert "'outlet'" not in err
 
 
+@pytest.mark.parametrize("name, content", [("e.jsonl", ""), ("h.csv", "id,text\n"), ("a.json", "[]")])
+def test_batch_with_nothing_to_label_fails_as_an_empty_csv_does(capsys, tmp_path, name, content):
+    source = tmp_path / name
+    source.write_text(content, encoding="utf-8")
+    code, _, err = run(capsys, "batch", str(source), str(tmp_path / "o.jsonl"), "--no-progress")
+    assert code == 1 and f"{source}: nothing to label" in err
+
+
 def test_evaluate_names_the_file_whose_labels_the_model_lacks(capsys, tmp_path):
     data = tmp_path / "gold.csv"
     data.write_text("text,stance\nSend troops.,FAVOR\nWithdraw now.,AGAINST\n", encoding="utf-8")

@@ -157,3 +157,20 @@ def test_a_saved_model_keeps_one_copy_of_the_vectors_and_a_path_as_text(tmp_path
     loaded = load_model(by_path.save(tmp_path / "p.skops"))
     assert loaded.word_vectors == str(path) and not isinstance(loaded.word_vectors, PurePosixPath)
 
+
+
+def test_one_unchanged_file_is_read_once_across_fits(tmp_path, monkeypatch):
+    import os
+
+    import stance.vectors
+
+    path = _write(tmp_path / "v.txt", VECTORS)
+    reads = []
+    real = stance.vectors.read_word_vectors
+    monkeypatch.setattr(stance.vectors, "read_word_vectors", lambda p: reads.append(p) or real(p))
+    first, second = MeanWordVectors(path).fit(), MeanWordVectors(str(path)).fit()
+    assert len(reads) == 1 and second.matrix_ is first.matrix_  # a grid search's folds share one table
+    _write(path, {**VECTORS, "welcome": [0, 1, 0]})
+    os.utime(path, ns=(1, 1))  # a changed file is read again, even within one mtime tick
+    third = MeanWordVectors(path).fit()
+    assert len(reads) == 2 and not np.array_equal(third.transform(["welcome"]), first.transform(["welcome"]))
