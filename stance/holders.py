@@ -34,7 +34,7 @@ _ROLE = (r"(?:[Tt]he|[Aa]n?|[Oo]ne|[Ss]everal|[Mm]any|[Ss]ome|[Ii]ts|[Tt]heir|[H
 # After the verb ("said the minister") only a name or a role ending in an actor noun counts,
 # so "said the request was under review" does not make "the request..." a holder.
 _ACTOR_NOUN = (r"(?:minister|ministry|spokes(?:man|woman|person)|officials?|president|secretary|ambassador|"
-               r"general|commander|senator|diplomats?|analysts?|envoy|chief|leaders?|government|department|"
+               r"general|commander|senator|diplomats?|analysts?|envoys?|chief|leaders?|government|department|"
                r"council|union|alliance|coalition|agency|group|mission|office|campaigners?|lawmakers?|mps?|"
                r"experts?|observers?|sources?|residents?|veterans?|officer|critics?|supporters?|advocates?|"
                r"activists?|witness(?:es)?|villagers|monitors|workers|protesters|panel|committee|cabinet|parliament|"
@@ -48,6 +48,9 @@ _PATTERNS = (
     re.compile(rf"(?P<who>{_ACTOR}),?(?: [a-z]+ly)? (?P<cue>{_VERBS})\b"),
     re.compile(rf"\b(?P<cue>{_VERBS}) (?P<who>{_AFTER})(?=[,.;]| in | on | at | who | that |$)"),
     re.compile(rf"\b(?P<cue>(?i:according to|in the view of|in the words of)) (?P<who>{_ACTOR}(?: {_ACTOR_NOUN})?)"),
+    # A participle after "with": "..., with their envoys saying the force should stay".
+    re.compile(rf"\b[Ww]ith (?P<who>(?:(?:[Tt]he|[Ii]ts|[Tt]heir|[Hh]is|[Hh]er|[A-Z][\w.'-]*['\u2019]s) )?(?:[a-z][\w-]* ){{0,2}}"
+               rf"{_ACTOR_NOUN}) (?P<cue>saying|arguing|warning|insisting|urging|calling for|demanding)\b"),
     # A bare plural after a clause: "..., a rebel stronghold, activists said", "..., Western diplomats said".
     re.compile(rf"(?<=, )(?:(?:and|but|while|as|so|yet|though|although|because|when) )?"
                rf"(?P<who>(?:(?:[A-Z][\w.'-]*|[a-z]+) ){{0,2}}{_ACTOR_NOUN}) (?P<cue>{_VERBS})\b"),
@@ -64,7 +67,7 @@ _APPOSITIVE = re.compile(rf"(?P<who>{_ACTOR}), (?P<apposition>(?:(?:an?|the|who|
 _DATE = r"(?:\d{1,2} )?[A-Z][a-z]+\.?(?: \d{1,2})?(?:,? \(?\d{4}\)?)?"  # "Nov. 13, 2015", "14 January 2011"
 _DATELINE = rf"(?:[A-Z][A-Z .'-]+(?:, [A-Z][a-z]+)?(?:, {_DATE})? (?:\u2014|--|-) )?"
 # ... or after a scene-setting opener: "In Washington, officials said", "Speaking in Brussels, the chief said".
-_OPENER = (r"(?:(?:In|At|From|Speaking (?:in|at|to [a-z]+(?: in)?)) [A-Z][^,;:]{0,40}, |"
+_OPENER = (r"(?:(?:In|At|From|Speaking (?:in|at|to [a-z]+(?: in)?)) (?:the )?[A-Z][^,;:]{0,40}, |"
            r"(?:Yesterday|Today|Earlier|Later|On [A-Z][a-z]+|Last [a-z]+),? )?")
 _NOUNS_IN_LY = r"(?:ally|family|assembly|rally|italy|july|supply|daily|weekly|monthly|anomaly|monopoly|homily)"
 

@@ -33,6 +33,9 @@ def test_news_sentence_subject_and_neutral_paragraphs():
 @pytest.mark.parametrize("text, holder", [
     ("In Washington, officials said the plan was sound.", "officials"),
     ("Speaking in Brussels, the NATO chief said allies must act.", "the NATO chief"),
+    ("Speaking in the Bundestag, the Left party's spokesperson warned that tanks would prolong the war.",
+     "the Left party's spokesperson"),
+    ("With Germany's defence minister arguing for restraint, the vote was delayed.", "Germany's defence minister"),
     ("According to the Pentagon, strikes will continue.", "the Pentagon"),
     ("According to Pentagon officials, strikes will continue.", "Pentagon officials"),
     ("In a statement, the ministry said it opposed air strikes.", "the ministry"),
@@ -97,6 +100,8 @@ def test_an_official_act_later_in_a_paragraph_is_history_not_a_holder():
     ("Troops entered Mosul, the country's second city, said the ministry.", ["the ministry"]),
     ("The army shelled Aleppo, a rebel stronghold, activists said.", ["activists"]),
     ("Aid stopped last week, Western diplomats told reporters.", ["Western diplomats"]),
+    ("The Nordic states backed the force, with their envoys saying it should stay.", ["their envoys"]),
+    ("The town was calm, with the ceasefire holding and its streets saying nothing.", []),
 ])
 def test_a_speaker_after_a_clause(text, holders):
     assert [h.holder for h in find_holders(text)] == holders
