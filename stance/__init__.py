@@ -8,7 +8,7 @@
     >>> clf = stance.load_model("my.skops")
 """
 
-__version__ = "0.4.0"
+__version__ = "0.5.0"
 
 from .analysis import Analysis, ParagraphResult, analyze  # noqa: E402
 from .batch import analyze_many, run_batch  # noqa: E402

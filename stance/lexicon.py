@@ -27,12 +27,14 @@ MEANS: dict[str, tuple[str, ...]] = {
         r"air ?strikes?", r"air campaign", r"air power", r"airpower", r"bombing(?: campaign)?", r"bomb", r"bombs",
         r"drone strikes?", r"drones?", r"cruise missiles?", r"missile strikes?", r"punitive strikes?",
         r"strikes? on", r"precision strikes?", r"sorties", r"air support", r"warplanes", r"jets",
+        r"naval (?:gunfire|bombardment)",
     ),
     "no_fly_zone": (r"no[- ]fly[- ]zones?", r"ground the (?:regime'?s? )?(?:air force|aircraft|helicopters)",
                     r"closed? (?:the )?(?:skies|airspace)", r"safe zones?", r"buffer zones?"),
     "arms": (
         r"arms", r"arming", r"weapons?", r"weaponry", r"munitions", r"ammunition", r"tanks", r"artillery",
-        r"missiles?", r"rifles", r"anti[- ]tank", r"anti[- ]aircraft", r"air defen[cs]es?", r"lethal aid",
+        r"missiles?", r"rifles", r"anti[- ]tank", r"anti[- ]aircraft", r"air[- ]defen[cs]es?", r"lethal aid",
+        r"spare parts", r"armou?red vehicles",
         r"military (?:equipment|hardware|aid|assistance)", r"equipment", r"arm (?:the|them|rebels|kyiv|ukraine)",
         r"weapons deliveries", r"arms (?:sales|shipments|transfers|deliveries)",
     ),
@@ -42,7 +44,8 @@ MEANS: dict[str, tuple[str, ...]] = {
         r"billions?", r"millions?", r"aid package", r"pay for", r"bankroll(?:ing)?", r"subsidi[sz]e",
     ),
     "logistics": (r"logistic(?:s|al)(?: support)?", r"airlift(?:s|ing)?", r"transport (?:planes|aircraft)",
-                  r"refuel(?:l)?ing", r"supply lines", r"cargo flights", r"lift capacity"),
+                  r"refuel(?:l)?ing", r"supply lines", r"cargo flights", r"lift capacity", r"sealift",
+                  r"basing rights", r"overflight(?: rights)?", r"medical evacuations?", r"medevac"),
     "intelligence": (r"intelligence", r"surveillance", r"reconnaissance", r"satellite imagery",
                      r"targeting data", r"spy planes", r"intel"),
     "peacekeeping": (r"peace ?keep(?:ing|ers)", r"peace enforcement", r"blue helmets", r"stabili[sz]ation (?:force|mission)",
@@ -50,11 +53,12 @@ MEANS: dict[str, tuple[str, ...]] = {
                      r"security (?:support )?mission", r"un force", r"(?:un|african union|au|regional|ecowas) (?:troops|force)"),
     "sanctions": (r"sanctions?", r"sanctioned", r"embargo(?:es)?", r"asset freezes?", r"frozen assets",
                   r"travel bans?", r"blacklist(?:ed|ing)?", r"price cap", r"export controls", r"boycott",
-                  r"economic pressure", r"maximum pressure", r"penalties", r"isolat(?:e|ion|ing)"),
+                  r"economic pressure", r"maximum pressure", r"penalties", r"isolat(?:e|ion|ing)", r"blockades?"),
     "humanitarian_aid": (r"humanitarian (?:aid|assistance|corridors?|relief|access|convoys?)", r"aid (?:convoys?|workers|agencies|deliveries|drops?)",
-                         r"food aid", r"relief", r"air ?drops?", r"refugees?", r"shelter", r"medical supplies"),
+                         r"food aid", r"relief", r"air ?drops?", r"refugees?", r"shelter", r"medical supplies",
+                         r"evacuat(?:e|ing|ion of) civilians", r"safe passage"),
     "diplomacy": (r"diplomac(?:y|tic)", r"negotiat(?:e|ed|ion|ions|ing)", r"talks", r"mediat(?:e|ion|or|ors)",
-                  r"ceasefire", r"peace (?:deal|process|talks|agreement|plan)", r"envoy", r"dialogue", r"summit"),
+                  r"ceasefire", r"peace (?:deal|process|talks|agreement|plan)", r"envoy", r"dialogue", r"summit", r"ultimatums?"),
 }
 
 #: Cue categories used as features and as evidence.
@@ -257,7 +261,7 @@ _DEMANDED = re.compile(
     r"(?:(?:a|an|the|new|more|further|fresh|tough(?:er)?|tight(?:er)?|strong(?:er)?|wider|broader|targeted|sweeping|"
     r"full|immediate|swift|urgent|international|western|economic|military|sectoral|secondary)\s+){0,3}"
     r"(?:(?P<undo>withdrawal|pull-?out|drawdown|lifting|easing)|sanctions|(?:arms )?embargo(?:es)?|ban on|boycott|"
-    r"asset freezes?|troops|peacekeepers|peacekeeping|air ?strikes|strikes|bombing|no-fly zone|intervention|"
+    r"asset freezes?|troops|peacekeepers|peacekeeping|air ?strikes|strikes(?=\s+(?:on|against|in)\b)|bombing|no-fly zone|intervention|"
     r"(?:action|support|force)(?= against| in| to)|weapons|arms|aid|airlift)\b"
     r"(?!\s+(?:to\s+be\s+|be\s+)?(?:lifted|eased|withdrawn|removed|scrapped|ended|dropped|cut)\b|"
     r"\s+(?:to\s+)?(?:leave|go\s+home|withdraw|pull\s+out|end|stop)\b)")  # not "demanded the troops leave"

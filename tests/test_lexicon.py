@@ -13,6 +13,18 @@ def test_means_are_found_with_offsets():
     assert text[s:e] == words == "ground troops"
 
 
+@pytest.mark.parametrize("text, means", [  # the codebook's examples of each means, hyphenated or not
+    ("Berlin sends air-defence systems, armoured vehicles and spare parts.", {"arms"}),
+    ("Sealift, medevac flights and overflight rights were offered.", {"logistics"}),
+    ("A naval blockade enforces the embargo.", {"sanctions"}),
+    ("Naval gunfire hit the coastal batteries.", {"air_strikes"}),
+    ("Convoys are evacuating civilians under a promise of safe passage.", {"humanitarian_aid"}),
+    ("The envoy delivered an ultimatum.", {"diplomacy"}),
+])
+def test_means_named_in_the_codebook(text, means):
+    assert set(lexicon.find_means(text)) == means
+
+
 def test_cue_categories():
     cues = lexicon.find_cues("We must act now, but the minister said she would rule out air strikes.")
     assert "must act" in [w for _, _, w in cues["recommend"]]
@@ -115,6 +127,7 @@ def test_a_judged_course_of_action_counts_by_what_is_judged_and_how():
     ("Ministers urged Washington not to send troops. The EU called on NATO never to intervene.", (0, 2)),
     ("Protesters demanded the troops leave. Exporters called for sanctions to be lifted.", (0, 0)),  # removal
     ("The party did not explicitly call for sanctions.", (0, 1)),
+    ("The dockers' union called for strikes. Senators called for strikes on the camps.", (1, 0)),  # labour
 ])
 def test_calls_with_particles_objects_contractions_and_negators(text, calls):
     assert lexicon.directives(text) == calls
