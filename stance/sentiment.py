@@ -44,26 +44,22 @@ def label_for(compound: float) -> str:
 
 
 class _PunctuationStripper:
-    """Answers what nltk's ``SentiText._words_plus_punc`` precomputes: the word inside a token
-    that is a word of the sentence with one of VADER's punctuation marks glued before or after it.
-    nltk builds that as a dict of every word with every mark (2 x 17 entries a word, about half
-    of all the time VADER takes); looking a token up on demand gives the same answers."""
+    """Answers what nltk's ``SentiText._words_plus_punc`` precomputes: the word inside a token that is
+    a word of the sentence with punctuation glued before or after it. nltk strips one mark from one
+    end only, so a quoted word (`"a disaster,"`, `"excellent"`) lost its valence, and news puts its
+    tone in quotes; we strip the whole run at both ends, as the vaderSentiment package does. nltk
+    also builds that as a dict of every word with every mark (about half of VADER's time); looking a
+    token up on demand is faster."""
 
-    def __init__(self, text: str, marks, remove_punctuation):
+    def __init__(self, text: str, remove_punctuation):
         self._words = {w for w in remove_punctuation.sub("", text).split() if len(w) > 1}
-        self._marks = frozenset(marks)
+        self._remove = remove_punctuation
 
     def _word(self, token: str) -> str | None:
-        # A word has no punctuation, so the mark is the whole punctuation run at one end.
         if not token or (token[-1] not in string.punctuation and token[0] not in string.punctuation):
             return None  # most tokens: no mark at either end
-        word = token.rstrip(string.punctuation)
-        if token[len(word):] in self._marks and word in self._words:
-            return word
-        word = token.lstrip(string.punctuation)
-        if token[:len(token) - len(word)] in self._marks and word in self._words:
-            return word
-        return None
+        word = token.strip(string.punctuation)
+        return word if len(word) > 1 and self._remove.sub("", word) in self._words else None
 
     def __contains__(self, token) -> bool:
         return isinstance(token, str) and self._word(token) is not None
@@ -77,9 +73,9 @@ class _PunctuationStripper:
 
 def _fast_analyzer_class():
     """nltk's SentimentIntensityAnalyzer whose ``polarity_scores`` skips sentences with no VADER word
-    and builds its SentiText with the lazy lookup above. The scoring is nltk's own code, rebound to
-    see our SentiText subclass, so the scores are nltk's (tests compare them on our corpus); if a
-    future nltk changes shape we use it unchanged."""
+    and builds its SentiText with the lookup above. The scoring is nltk's own code, rebound to see our
+    SentiText subclass, so the scores are nltk's but for quoted words (tests compare them on our
+    corpus); if a future nltk changes shape we use it unchanged."""
     from nltk.sentiment import vader
 
     stock = vader.SentimentIntensityAnalyzer
@@ -89,7 +85,7 @@ def _fast_analyzer_class():
 
     class SentiText(vader.SentiText):
         def _words_plus_punc(self):
-            return _PunctuationStripper(self.text, self.PUNC_LIST, self.REGEX_REMOVE_PUNCTUATION)
+            return _PunctuationStripper(self.text, self.REGEX_REMOVE_PUNCTUATION)
 
     scope = dict(method.__globals__, SentiText=SentiText)
     nltk_scores = types.FunctionType(method.__code__, scope, method.__name__, method.__defaults__, method.__closure__)
