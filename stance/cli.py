@@ -10,7 +10,9 @@ import argparse
 import csv
 import json
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
 
 EXAMPLES = """examples:
@@ -179,8 +181,10 @@ def cmd_batch(args) -> None:
                           progress=not args.no_progress and None,
                           keep=[c.strip() for c in args.keep_columns.split(",") if c.strip()])
     except BatchInterrupted as exc:
-        raise KeyboardInterrupt(f"{_batch_summary(exc.stats)}; those are in {args.output}, and running the same "
-                                "command again goes on from there") from None
+        where = (f"those are in {args.output}, and running" if exc.stats["labelled"] or exc.stats["skipped"]
+                 else "running")
+        raise KeyboardInterrupt(f"{_batch_summary(exc.stats)}; {where} the same command again goes on from there") \
+            from None
     print(_batch_summary(stats), file=sys.stderr)
     if stats["never_kept"]:
         print(f"warning: none of the {stats['labelled']} records labelled in this run had a value for "
@@ -192,10 +196,14 @@ def cmd_batch(args) -> None:
                       f"{args.errors or errors_path_for(args.output)}")
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _batch_summary(stats: dict) -> str:
     ignored = stats["ignored"]
-    text = (f"labelled {stats['labelled']} articles ({stats['paragraphs']} paragraphs), skipped {stats['skipped']} "
-            f"already done, {stats['failed']} failed")
+    text = (f"labelled {_count(stats['labelled'], 'article')} ({_count(stats['paragraphs'], 'paragraph')}), "
+            f"skipped {stats['skipped']} already done, {stats['failed']} failed")
     if ignored:
         names = ", ".join(ignored[:3]) + (f" and {len(ignored) - 3} more" if len(ignored) > 3 else "")
         text += (f"; skipped {len(ignored)} file{'s that are' if len(ignored) > 1 else ' that is'} not .txt or "
@@ -332,11 +340,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM (`kill`, `timeout`, `docker stop`, a scheduler) ends a run as Ctrl-C does: what was
+    labelled is kept and worker processes are stopped, rather than left running on their own."""
+
+
+def _terminate(signum, frame):
+    raise _Terminated()
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from .data import DataError
     from .persistence import ModelError
 
+    on_main = threading.current_thread() is threading.main_thread()  # signals go to the main thread only
+    previous = signal.signal(signal.SIGTERM, _terminate) if on_main else None
     try:
         status = args.func(args) or 0
     except (Failure, DataError, ModelError, FileNotFoundError, ValueError) as exc:
@@ -350,6 +369,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"stance: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt as exc:
-        print(f"stance: interrupted{f': {exc}' if str(exc) else ''}", file=sys.stderr)
-        return 130
+        terminated = any(isinstance(e, _Terminated) for e in _chain(exc))  # batch re-raises it with its counts
+        print(f"stance: {'terminated' if terminated else 'interrupted'}{f': {exc}' if str(exc) else ''}",
+              file=sys.stderr)
+        return 143 if terminated else 130
+    finally:
+        if on_main:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
     return status
+
+
+def _chain(exc: BaseException):
+    while exc is not None:
+        yield exc
+        exc = exc.__cause__ or exc.__context__

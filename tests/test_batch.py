@@ -602,3 +602,29 @@ def test_a_record_whose_id_is_not_utf8_is_named_by_its_line(small_model, tmp_pat
     errors = {e["id"]: e["error"] for e in rows_of(tmp_path / "out.jsonl.errors.jsonl")}
     assert stats["failed"] == 2 and set(errors) == {"line-1", "n"}  # a nested bad byte is caught too
     assert all("not UTF-8" in e for e in errors.values())
+
+
+def test_sigterm_ends_a_parallel_batch_as_ctrl_c_does_with_no_workers_left_behind(tmp_path):
+    """`kill`, `timeout` and schedulers send SIGTERM: before, the workers outlived the command, and
+    anything reading its output waited for them."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    rows = [{"id": f"n{i}", "text": f"Story {i}.\n\nThe council should send more peacekeepers, officials said {i}.\n\n"
+             "Critics warned that air strikes would only prolong the war."} for i in range(6000)]
+    src, out = write_jsonl(tmp_path / "in.jsonl", rows), tmp_path / "out.jsonl"
+    command = [sys.executable, "-m", "stance", "batch", str(src), str(out), "--jobs", "2", "--chunk-size", "32",
+               "--no-progress"]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 120
+    while not (out.is_file() and out.stat().st_size) and proc.poll() is None and time.time() < deadline:
+        time.sleep(0.1)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)  # returns only once no worker holds the pipes
+    assert proc.returncode == 143 and err.startswith("stance: terminated: labelled ")
+    done = {r["id"] for r in rows_of(out)}
+    assert 0 < len(done) < len(rows)
+    rerun = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0 and {r["id"] for r in rows_of(out)} == {r["id"] for r in rows}
