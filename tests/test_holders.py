@@ -100,6 +100,13 @@ def test_an_official_act_later_in_a_paragraph_is_history_not_a_holder():
     ("Troops entered Mosul, the country's second city, said the ministry.", ["the ministry"]),
     ("The army shelled Aleppo, a rebel stronghold, activists said.", ["activists"]),
     ("Aid stopped last week, Western diplomats told reporters.", ["Western diplomats"]),
+    ("The talks failed, said a Western diplomat who asked not to be named.", ["a Western diplomat"]),
+    ('"We found nothing," said the head of the Norwegian team.', ["the head of the Norwegian team"]),
+    ("Aid is blocked, said a spokesman for a coalition of relief groups.", ["a spokesman for a coalition of relief groups"]),
+    ("Estonia's prime minister on Thursday urged allies to send jets.", ["Estonia's prime minister"]),  # not "Thursday"
+    ("The deal is close, people familiar with the talks said.", ["people familiar with the talks"]),
+    ("The Treasury sanctioned sixteen tankers accused of carrying oil.", []),  # a passive, not speech
+    ("Ministers accused Moscow of lying.", ["Ministers"]),
     ("The Nordic states backed the force, with their envoys saying it should stay.", ["their envoys"]),
     ("The town was calm, with the ceasefire holding and its streets saying nothing.", []),
 ])
