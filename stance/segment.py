@@ -221,6 +221,13 @@ def _plain_spans(text: str) -> list[tuple[int, int, str]]:
     return spans
 
 
+# A line ending in one of these words goes on in the next line ("A review is due in" / "June."): a
+# title or a heading does not end so.
+_CARRIES_ON = re.compile(r"(?<![\w-])(?:a|an|the|of|in|on|at|to|for|and|or|but|nor|by|with|from|as|that|than|"
+                         r"into|onto|about|after|before|over|under|between|its|their|his|her|our|your|is|are|"
+                         r"was|were|be|been|will|would|has|have|had|who|which|whose)$", re.IGNORECASE)
+
+
 def _block_spans(text: str, lines: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
     stripped = [text[s:e].strip() for s, e in lines]
     widths = [len(s) for s in stripped]
@@ -228,7 +235,8 @@ def _block_spans(text: str, lines: list[tuple[int, int]]) -> list[tuple[int, int
     open_ends = sum(1 for s in stripped[:-1] if not _TERMINAL.search(s))
     wrapped = len(lines) > 2 and open_ends > (len(lines) - 1) / 2
     if (len(lines) == 2 and open_ends and not stripped[1].lower().startswith("by ")
-            and not _BYLINE.match(stripped[0]) and (stripped[1][:1].islower() or stripped[0].endswith((",", "-")))):
+            and not _BYLINE.match(stripped[0]) and (stripped[1][:1].islower() or stripped[0].endswith((",", "-"))
+                                                    or _CARRIES_ON.search(stripped[0]))):
         wrapped = True  # a sentence carried over to a second line, not a title over a subtitle or a byline
     groups: list[list[int]] = [[0]]
     widest = max(widths)  # once: a block of many short lines would otherwise take quadratic time
@@ -238,7 +246,8 @@ def _block_spans(text: str, lines: list[tuple[int, int]]) -> list[tuple[int, int
             short = widths[i - 1] < 0.75 * widest
             # A word hyphenated at the line end carries on, however short the line ("... has with-" / "drawn").
             carried = prev[-1:] == "-" and prev[-2:-1].isalpha() and stripped[i][:1].islower()
-            brk = short and not carried and (bool(_TERMINAL.search(prev)) or widths[i - 1] < 0.4 * widest)
+            brk = short and not carried and (bool(_TERMINAL.search(prev)) or widths[i - 1] < 0.4 * widest
+                                             and not _CARRIES_ON.search(prev))
         else:
             brk = True
         if brk:

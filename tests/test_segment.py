@@ -288,3 +288,13 @@ def test_html_text_in_divs_and_table_cells_is_read_not_lost():
     assert all(page[p.start:p.end] == p.text for p in paras[:3])  # offsets point into the page
     divs_only = "<html><body><div>We should send troops now.</div><div>No, bring them home.</div></body></html>"
     assert [p.text for p in split_paragraphs(divs_only)] == ["We should send troops now.", "No, bring them home."]
+
+
+def test_a_wrapped_last_sentence_is_not_a_heading_over_a_fragment():
+    from stance.segment import split_paragraphs
+
+    text = ("Ministers agreed to extend the sanctions on the\njunta for another six months.\n\n"
+            "A review is due in\nJune.\n\nWhy the mission failed\nA look back at ten years in Mali.\n")
+    kinds = [(p.kind, p.text.replace("\n", " ")) for p in split_paragraphs(text)]
+    assert ("prose", "A review is due in June.") in kinds
+    assert kinds[-2:] == [("heading", "Why the mission failed"), ("prose", "A look back at ten years in Mali.")]
