@@ -156,3 +156,10 @@ def test_a_clause_without_a_cue_does_not_borrow_another_means_cue():
 ])
 def test_reported_undoing_and_backing_by_others_are_no_cues(text, means, paragraph, stance):
     assert {m.means: m.stance for m in means_stances(text, paragraph)}[means] == stance
+
+
+def test_an_oppose_paragraph_backs_no_means_as_the_codebook_says():
+    text = "Keeping sanctions on Damascus punishes ordinary Syrians. Brussels should lift them."
+    got = means_stances(text, "oppose")
+    assert [(m.means, m.stance, m.trigger) for m in got] == [("sanctions", "oppose", "sanctions")]
+    assert means_stances(text, "support")[0].stance == "support"  # the cue stands where the paragraph allows it
