@@ -77,6 +77,7 @@ def _keyed(items: Iterable, id_field: str, text_field: str, need_ids: bool = Fal
     position could then pass for another item's id: an item that breaks the rule the first one set is
     an error. A missing text (None, or NaN from pandas) is named as such, not as a float."""
     by_position = None
+    seen: dict[str, int] = {}  # an id given twice would mix two texts' rows wherever results are joined
     for i, item in enumerate(items):
         key, text = _key_text(item, id_field, text_field)
         own = not _missing(key) and key != ""
@@ -84,6 +85,8 @@ def _keyed(items: Iterable, id_field: str, text_field: str, need_ids: bool = Fal
             by_position = not own and not need_ids
         if own != by_position:  # keyed as the first item was
             missing = BadRecord(f"no text ({text!r}: the value is missing)") if _missing(text) else None
+            if own and seen.setdefault(str(key), i) != i:
+                missing = BadRecord(f"id {key!r} repeats item {seen[str(key)]}; ids must be unique")
             yield (key if own else i), missing or text
             continue
         plain = not own and isinstance(text, str) and not isinstance(text, BadRecord)

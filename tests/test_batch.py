@@ -628,3 +628,12 @@ def test_sigterm_ends_a_parallel_batch_as_ctrl_c_does_with_no_workers_left_behin
     assert 0 < len(done) < len(rows)
     rerun = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert rerun.returncode == 0 and {r["id"] for r in rows_of(out)} == {r["id"] for r in rows}
+
+
+def test_analyze_many_refuses_an_id_given_twice_as_batch_does(small_model):
+    items = [{"id": "a", "text": "Send troops."}, {"id": "b", "text": "Stay out."}, {"id": "a", "text": "Other."}]
+    got = list(analyze_many(items, model=small_model, errors="keep"))
+    assert [k for k, _ in got] == ["a", "b", "a"] and got[2][1] == "id 'a' repeats item 0; ids must be unique"
+    with pytest.raises(ValueError, match="item 'a': id 'a' repeats item 0"):
+        list(analyze_many(items, model=small_model))
+    assert len(list(analyze_many(["same", "same"], model=small_model))) == 2  # positions never repeat
