@@ -161,7 +161,7 @@ def cmd_evaluate(args) -> None:
     try:
         report = evaluate(model, [r["text"] for r in records], [r["stance"] for r in records],
                           ids=[r.get("id") or f"line {r['line']}" for r in records],  # what a reader can find
-                          min_relevance=args.min_relevance)
+                          min_relevance=args.min_relevance, errors=args.errors)
     except ValueError as exc:  # the labels do not fit the model: say which file holds them
         raise Failure(f"{args.data}: {exc}") from None
     if args.format == "json":
@@ -246,6 +246,14 @@ def _positive(value: str) -> int:
     return int(value)
 
 
+def _count_of_errors(value: str) -> int:
+    if value == "all":
+        return sys.maxsize
+    if not value.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a number of mistakes to list, or 'all', got {value!r}")
+    return int(value)
+
+
 def _jobs(value: str) -> int:
     try:
         return -1 if value == "-1" else _positive(value)
@@ -312,6 +320,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--min-relevance", type=_probability, metavar="P",
                    help="count a text the relevance model puts below P (e.g. 0.5) as neutral, as a user who "
                         "filters off-topic text would")
+    p.add_argument("--errors", type=_count_of_errors, default=10, metavar="N",
+                   help="list the N most confident mistakes (default 10; 'all' lists every one)")
     model_opts(p)
     column_opts(p)
     p.set_defaults(func=cmd_evaluate)

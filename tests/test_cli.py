@@ -135,6 +135,14 @@ def test_batch_with_nothing_to_label_fails_as_an_empty_csv_does(capsys, tmp_path
     assert code == 1 and f"{source}: nothing to label" in err
 
 
+def test_evaluate_lists_as_many_mistakes_as_asked_and_says_how_many_there_are(capsys):
+    code, out, _ = run(capsys, "evaluate", str(DATA / "tiny.jsonl"), "--errors", "1")
+    shown = out.split("most confident mistakes", 1)[1].splitlines()
+    assert code == 0 and "1 of 2, --errors all lists every one" in shown[0] and len(shown) == 2
+    _, out, _ = run(capsys, "evaluate", str(DATA / "tiny.jsonl"), "--errors", "all", "--format", "json")
+    assert len(json.loads(out)["errors"]) == 2
+
+
 def test_evaluate_names_the_file_whose_labels_the_model_lacks(capsys, tmp_path):
     data = tmp_path / "gold.csv"
     data.write_text("text,stance\nSend troops.,FAVOR\nWithdraw now.,AGAINST\n", encoding="utf-8")
