@@ -464,6 +464,12 @@ def _check_model(output: Path, model) -> dict:
     return ours
 
 
+def _write_record(record: Path, identity: dict) -> None:
+    tmp = record.with_name(record.name + ".tmp")
+    tmp.write_text(json.dumps(identity) + "\n", encoding="utf-8")
+    os.replace(tmp, record)
+
+
 def _format_rows(rows: list[dict], output: Path, fields: tuple[str, ...], header: bool) -> str:
     if output.suffix.lower() == ".csv":
         buf = io.StringIO()
@@ -514,6 +520,8 @@ def run_batch(input_path: str | os.PathLike, output_path: str | os.PathLike, mod
     BatchInterrupted, with those counts."""
     _check_sizes(chunk_size, n_jobs)
     output = Path(output_path)
+    if output.is_dir():
+        raise DataError(f"{output}: is a folder; name an output file in it, ending .jsonl or .csv")
     if output.suffix.lower() not in OUTPUT_SUFFIXES:
         raise DataError(f"{output}: cannot write {output.suffix or 'a file without an extension'}; name the output "
                         ".jsonl (JSON Lines) or .csv")
@@ -544,11 +552,11 @@ def run_batch(input_path: str | os.PathLike, output_path: str | os.PathLike, mod
         raise DataError(f"{errors}: the errors file is the {what}; give another path")
     identity = _check_model(output, model)
     done = _finished_ids(output, fields, len(names))
-    tmp = record.with_name(record.name + ".tmp")
-    tmp.write_text(json.dumps(identity) + "\n", encoding="utf-8")
-    os.replace(tmp, record)
     errors.unlink(missing_ok=True)  # this run's failures only: earlier ones are retried below
     header = output.suffix.lower() == ".csv" and (not output.is_file() or output.stat().st_size == 0)
+    recorded = output.is_file() and output.stat().st_size > 0  # rows of an earlier run: record their model now
+    if recorded:
+        _write_record(record, identity)
     stats = {"skipped": len(done), "labelled": 0, "failed": 0, "paragraphs": 0, "ignored": [], "never_kept": []}
     valued: set = set()  # the kept columns that some record gave a value
     kept: dict = {}  # the kept columns of the records on their way through analyze_many, by id
@@ -558,11 +566,14 @@ def run_batch(input_path: str | os.PathLike, output_path: str | os.PathLike, mod
     rows_buf, err_buf = [], []
 
     def flush():
-        nonlocal header
+        nonlocal header, recorded
         rows, errs = rows_buf[:], err_buf[:]
         rows_buf.clear()  # before writing: a failed write must not be repeated by the final flush
         err_buf.clear()
         if rows:
+            if not recorded:  # with this run's first rows, not before: a run that fails on its input leaves none
+                _write_record(record, identity)
+                recorded = True
             _append(output, _format_rows(rows, output, fields, header))
             header = False
         if errs:

@@ -135,6 +135,15 @@ def test_batch_with_nothing_to_label_fails_as_an_empty_csv_does(capsys, tmp_path
     assert code == 1 and f"{source}: nothing to label" in err
 
 
+def test_a_batch_that_fails_on_its_input_leaves_no_files_behind(capsys, tmp_path):
+    source = tmp_path / "export.csv"
+    source.write_text("id,body\n1,The council must act.\n", encoding="utf-8")
+    code, _, err = run(capsys, "batch", str(source), str(tmp_path / "out.csv"), "--no-progress")
+    assert code == 1 and "no column 'text'" in err and sorted(p.name for p in tmp_path.iterdir()) == ["export.csv"]
+    code, _, err = run(capsys, "batch", str(source), str(tmp_path), "--no-progress")
+    assert code == 1 and f"{tmp_path}: is a folder; name an output file in it" in err
+
+
 def test_evaluate_lists_as_many_mistakes_as_asked_and_says_how_many_there_are(capsys):
     code, out, _ = run(capsys, "evaluate", str(DATA / "tiny.jsonl"), "--errors", "1")
     shown = out.split("most confident mistakes", 1)[1].splitlines()
