@@ -204,39 +204,56 @@ def read_labelled(path: str | os.PathLike, text: str = "text", label: str = "sta
     label set, where "neutral" and "none" may well be two classes).
     """
     mapping = {k.lower(): v for k, v in (label_map or LABEL_MAP).items()}
-    records, seen_ids = [], {}
+    records, seen_ids, problems = [], {}, []
+    json_lines = Path(path).suffix.lower() in (".jsonl", ".ndjson", ".json")
     for n, rec in read_records(path):
-        for col in (text, label):
-            if col not in rec:  # in a CSV/TSV a header problem, named as one; in JSON Lines this record's
-                where = f"line {n}" if Path(path).suffix.lower() in (".jsonl", ".ndjson", ".json") else "header"
-                raise DataError(f"{path}, {where}: missing column {col!r} (columns: {', '.join(map(str, rec))})"
-                                f"{separator_hint(rec)}; choose others with --text-column/--label-column")
-        body, raw = rec[text], rec[label]
-        if body is None:
-            raise DataError(f"{path}, line {n}: no value in {text!r}{_short_row(path, rec)}")
-        if not isinstance(body, str):
-            raise DataError(f"{path}, line {n}: {text!r} is {type(body).__name__}, expected text")
-        if not body.strip():
-            raise DataError(f"{path}, line {n}: empty {text!r}")
-        if raw is None or not str(raw).strip():  # not "None", which would read as SemEval's NONE
-            raise DataError(f"{path}, line {n}: no label in {label!r}{_short_row(path, rec) if raw is None else ''}")
-        raw = str(raw).strip()
-        stance = raw if keep_unknown else mapping.get(raw.lower())
-        if not stance:
-            raise DataError(f"{path}, line {n}: unknown label {raw!r} in {label!r} "
-                            f"(expected one of: {', '.join(sorted(set(mapping)))}; "
-                            "to keep your own labels as they are, use --any-labels or keep_unknown=True)")
-        rid = rec.get("id")
-        if not isinstance(rid, (str, int, float, type(None))):
-            raise DataError(f"{path}, line {n}: 'id' must be a string or a number, got {type(rid).__name__}")
-        if rid not in (None, ""):
-            if rid in seen_ids:
-                raise DataError(f"{path}, line {n}: duplicated id {rid!r} (first on line {seen_ids[rid]})")
-            seen_ids[rid] = n
-        records.append({**rec, "text": body, "stance": stance, "line": n})
+        missing = [col for col in (text, label) if col not in rec]
+        if missing:  # in a CSV/TSV a header problem, named as one; in JSON Lines this record's
+            problem = (f"missing column {missing[0]!r} (columns: {', '.join(map(str, rec))}){separator_hint(rec)}; "
+                       "choose others with --text-column/--label-column")
+            if not json_lines:
+                raise DataError(f"{path}, header: {problem}")
+            problems.append(f"line {n}: {problem}")
+            continue
+        problem = _row_problem(path, rec, text, label, mapping, keep_unknown, seen_ids, n)
+        if problem:
+            if problem.startswith("unknown label") and any("unknown label" in p for p in problems):
+                problem = problem.split(" (expected", 1)[0]  # the labels we know are listed once
+            problems.append(f"line {n}: {problem}")
+            continue
+        records.append({**rec, "text": rec[text], "stance": str(rec[label]).strip() if keep_unknown
+                        else mapping[str(rec[label]).strip().lower()], "line": n})
+    if problems:  # all of them at once, so that one run finds every line to fix
+        more = f"; and {len(problems) - 5} more lines" if len(problems) > 5 else ""
+        raise DataError(f"{path}, " + f"\n{path}, ".join(problems[:5]) + more)
     if not records:
         raise DataError(f"{path}: no labelled rows")
     return records
+
+
+def _row_problem(path, rec: dict, text: str, label: str, mapping: dict, keep_unknown: bool, seen_ids: dict,
+                 n: int) -> str | None:
+    body, raw = rec[text], rec[label]
+    if body is None:
+        return f"no value in {text!r}{_short_row(path, rec)}"
+    if not isinstance(body, str):
+        return f"{text!r} is {type(body).__name__}, expected text"
+    if not body.strip():
+        return f"empty {text!r}"
+    if raw is None or not str(raw).strip():  # not "None", which would read as SemEval's NONE
+        return f"no label in {label!r}{_short_row(path, rec) if raw is None else ''}"
+    raw = str(raw).strip()
+    if not keep_unknown and raw.lower() not in mapping:
+        return (f"unknown label {raw!r} in {label!r} (expected one of: {', '.join(sorted(set(mapping)))}; "
+                "to keep your own labels as they are, use --any-labels or keep_unknown=True)")
+    rid = rec.get("id")
+    if not isinstance(rid, (str, int, float, type(None))):
+        return f"'id' must be a string or a number, got {type(rid).__name__}"
+    if rid not in (None, ""):
+        if rid in seen_ids:
+            return f"duplicated id {rid!r} (first on line {seen_ids[rid]})"
+        seen_ids[rid] = n
+    return None
 
 
 def load_semeval(path: str | os.PathLike) -> list[dict]:

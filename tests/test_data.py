@@ -43,6 +43,16 @@ def test_errors_name_file_and_line(tmp_path, content, message):
     assert "bad.csv" in str(err.value)
 
 
+def test_every_bad_line_is_named_at_once(tmp_path):
+    rows = "".join(f"text {i},{'maybe' if i % 2 else 'support'}\n" for i in range(16))
+    with pytest.raises(DataError) as err:
+        read_labelled(write(tmp_path / "bad.csv", "text,stance\n" + rows + ",oppose\n"))
+    lines = str(err.value).splitlines()
+    assert lines[0].startswith(f"{tmp_path / 'bad.csv'}, line 3: unknown label 'maybe' in 'stance' (expected one of")
+    assert lines[1] == f"{tmp_path / 'bad.csv'}, line 5: unknown label 'maybe' in 'stance'"  # the labels listed once
+    assert lines[-1].endswith("line 11: unknown label 'maybe' in 'stance'; and 4 more lines")  # 8 + the empty text
+
+
 def test_an_unused_trailing_column_may_be_left_out(tmp_path):
     path = write(tmp_path / "notes.csv", "text,stance,notes\nSend troops now,support\nBring them home,oppose,checked\n")
     assert [r["stance"] for r in read_labelled(path)] == ["support", "oppose"]
