@@ -43,6 +43,11 @@ def label_for(compound: float) -> str:
     return "neutral"
 
 
+# Marks stripped from a word's ends: ASCII punctuation and typographic quotes, but not a hashtag's or a
+# handle's sign, which VADER never stripped ("#love" is a tag, not the word).
+_MARKS = string.punctuation.replace("#", "").replace("@", "") + "\u201c\u201d\u2018\u2019\u00ab\u00bb"
+
+
 class _PunctuationStripper:
     """Answers what nltk's ``SentiText._words_plus_punc`` precomputes: the word inside a token that is
     a word of the sentence with punctuation glued before or after it. nltk strips one mark from one
@@ -53,12 +58,13 @@ class _PunctuationStripper:
 
     def __init__(self, text: str, remove_punctuation):
         self._words = {w for w in remove_punctuation.sub("", text).split() if len(w) > 1}
+        self._words.update(remove_punctuation.sub("", w.strip(_MARKS)) for w in text.split())  # "\u201cgood\u201d"
         self._remove = remove_punctuation
 
     def _word(self, token: str) -> str | None:
-        if not token or (token[-1] not in string.punctuation and token[0] not in string.punctuation):
+        if not token or (token[-1] not in _MARKS and token[0] not in _MARKS):
             return None  # most tokens: no mark at either end
-        word = token.strip(string.punctuation)
+        word = token.strip(_MARKS)
         return word if len(word) > 1 and self._remove.sub("", word) in self._words else None
 
     def __contains__(self, token) -> bool:
@@ -95,7 +101,7 @@ def _fast_analyzer_class():
         # them scores zero (a quarter of news sentences). A VADER token is a whitespace token or the
         # token without its outer punctuation, so checking both forms never skips a scored word.
         lexicon = self.lexicon
-        if isinstance(text, str) and not any(t in lexicon or t.strip(string.punctuation) in lexicon
+        if isinstance(text, str) and not any(t in lexicon or t.strip(_MARKS) in lexicon
                                              for t in text.lower().split()):
             has_tokens = any(len(t) > 1 for t in text.split())
             return {"neg": 0.0, "neu": 1.0 if has_tokens else 0.0, "pos": 0.0, "compound": 0.0}
