@@ -41,8 +41,8 @@ EDGE_CASES = ['"Peace," he said!!!', "WAR is BAD!?!", ":) great -- really?", "do
 
 def _one_mark(sentence: str) -> bool:
     """Whether every token has at most one punctuation mark at its ends: where nltk finds the word."""
-    marks = sentiment._MARKS
-    return all(len(t) - len(t.lstrip(marks)) + len(t) - len(t.rstrip(marks)) <= 1 and not set(t) & set("\u201c\u201d\u2018\u2019\u00ab\u00bb")
+    marks, typographic = sentiment._MARKS, set("\u201c\u201d\u2018\u2019\u00ab\u00bb")  # nltk strips none of these
+    return all(len(t) - len(t.lstrip(marks)) + len(t) - len(t.rstrip(marks)) <= 1 and not set(t) & typographic
                for t in sentence.split())
 
 
