@@ -144,12 +144,17 @@ def test_a_batch_that_fails_on_its_input_leaves_no_files_behind(capsys, tmp_path
     assert code == 1 and f"{tmp_path}: is a folder; name an output file in it" in err
 
 
-def test_evaluate_lists_as_many_mistakes_as_asked_and_says_how_many_there_are(capsys):
-    code, out, _ = run(capsys, "evaluate", str(DATA / "tiny.jsonl"), "--errors", "1")
+def test_evaluate_lists_as_many_mistakes_as_asked_and_says_how_many_there_are(capsys, tmp_path):
+    swap = {"support": "oppose", "oppose": "support", "neutral": "support"}  # gold labels made mostly wrong
+    rows = [json.loads(line) for line in (DATA / "tiny.jsonl").read_text(encoding="utf-8").splitlines()]
+    wrong = tmp_path / "wrong.jsonl"
+    wrong.write_text("".join(json.dumps({**r, "stance": swap[r["stance"]]}) + "\n" for r in rows), encoding="utf-8")
+    _, out, _ = run(capsys, "evaluate", str(wrong), "--errors", "all", "--format", "json")
+    mistakes = len(json.loads(out)["errors"])
+    assert mistakes > len(rows) // 2
+    code, out, _ = run(capsys, "evaluate", str(wrong), "--errors", "1")
     shown = out.split("most confident mistakes", 1)[1].splitlines()
-    assert code == 0 and "1 of 2, --errors all lists every one" in shown[0] and len(shown) == 2
-    _, out, _ = run(capsys, "evaluate", str(DATA / "tiny.jsonl"), "--errors", "all", "--format", "json")
-    assert len(json.loads(out)["errors"]) == 2
+    assert code == 0 and f"1 of {mistakes}, --errors all lists every one" in shown[0] and len(shown) == 2
 
 
 def test_evaluate_names_the_file_whose_labels_the_model_lacks(capsys, tmp_path):
