@@ -72,12 +72,13 @@ def _missing(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value)) or type(value).__name__ == "NAType"
 
 
-def _keyed(items: Iterable, id_field: str, text_field: str, need_ids: bool = False) -> Iterator[tuple]:
+def _keyed(items: Iterable, id_field: str, text_field: str, need_ids: bool = False,
+           unique: bool = True) -> Iterator[tuple]:
     """(key, text) for each item: its own key (id), or else its position. Never some of each, as a
     position could then pass for another item's id: an item that breaks the rule the first one set is
     an error. A missing text (None, or NaN from pandas) is named as such, not as a float."""
     by_position = None
-    seen: dict[str, int] = {}  # an id given twice would mix two texts' rows wherever results are joined
+    seen: dict = {}  # an id given twice would mix two texts' rows wherever results are joined
     for i, item in enumerate(items):
         key, text = _key_text(item, id_field, text_field)
         own = not _missing(key) and key != ""
@@ -85,8 +86,9 @@ def _keyed(items: Iterable, id_field: str, text_field: str, need_ids: bool = Fal
             by_position = not own and not need_ids
         if own != by_position:  # keyed as the first item was
             missing = BadRecord(f"no text ({text!r}: the value is missing)") if _missing(text) else None
-            if own and seen.setdefault(str(key), i) != i:
-                missing = BadRecord(f"id {key!r} repeats item {seen[str(key)]}; ids must be unique")
+            if own and unique and seen.setdefault(_hashable(key), i) != i:
+                missing = BadRecord(f"id {key!r} repeats the item at position {seen[_hashable(key)]}; ids must be "
+                                    "unique")
             yield (key if own else i), missing or text
             continue
         plain = not own and isinstance(text, str) and not isinstance(text, BadRecord)
@@ -100,6 +102,14 @@ def _keyed(items: Iterable, id_field: str, text_field: str, need_ids: bool = Fal
         else:
             why = f"item {i} has no {id_field!r}{start}, but the items before it have one"
         yield (i if by_position else None), BadRecord(f"{why}; {fix}")
+
+
+def _hashable(key):
+    try:
+        hash(key)
+        return key
+    except TypeError:
+        return repr(key)
 
 
 def _label_chunk(chunk: list, model) -> list:
@@ -126,7 +136,7 @@ def analyze_many(items: Iterable, model=None, n_jobs: int = 1, chunk_size: int =
     `items` may be strings (key = position), ``(key, text)`` pairs, a dict of ``{key: text}``, dicts
     with `id_field` and `text_field` (key = the id; dicts without one are keyed by position, but one
     input cannot mix the two), a pandas Series (key = its index) or a pandas DataFrame with those
-    columns (key = the id column, else the row's index). With ``errors="keep"`` a bad item yields
+    columns (key = the id column, else the row's index). Ids must be unique (an index need not be). With ``errors="keep"`` a bad item yields
     ``(key, error message)`` instead of raising (key None for an item whose id is missing). ``n_jobs``
     > 1 labels chunks in joblib worker processes.
     """
@@ -140,17 +150,20 @@ def analyze_many(items: Iterable, model=None, n_jobs: int = 1, chunk_size: int =
         if text_field not in items.columns:
             raise ValueError(f"the DataFrame has no {text_field!r} column (it has {list(items.columns)}); "
                              "name the column of texts with text_field=")
-        keys = items[id_field] if id_field in items.columns else items.index
+        unique = id_field in items.columns  # an index may repeat (pd.concat): its keys only place the rows
+        keys = items[id_field] if unique else items.index
         items = zip(keys.tolist(), items[text_field].tolist())
     elif hasattr(items, "tolist") and hasattr(items, "index") and not callable(items.index):  # a Series
-        items = zip(items.index.tolist(), items.tolist())
-    elif isinstance(items, Mapping):  # iterating a dict would give its keys
-        items = items.items()
-    return _labelled(items, model, n_jobs, chunk_size, id_field, text_field, errors)
+        items, unique = zip(items.index.tolist(), items.tolist()), False
+    else:
+        unique = True
+        if isinstance(items, Mapping):  # iterating a dict would give its keys
+            items = items.items()
+    return _labelled(items, model, n_jobs, chunk_size, id_field, text_field, errors, unique=unique)
 
 
-def _labelled(items, model, n_jobs, chunk_size, id_field, text_field, errors, need_ids=False):
-    chunks = _chunks(_keyed(items, id_field, text_field, need_ids), chunk_size)
+def _labelled(items, model, n_jobs, chunk_size, id_field, text_field, errors, need_ids=False, unique=True):
+    chunks = _chunks(_keyed(items, id_field, text_field, need_ids, unique), chunk_size)
     if n_jobs == 1:
         labelled = (_label_chunk(c, model) for c in chunks)
     else:
@@ -237,8 +250,7 @@ def read_articles(path: str | os.PathLike, id_field: str = "id", text_field: str
                     why = "not UTF-8 text" if _BAD_BYTE.search(line) else f"not valid JSON ({exc.msg})"
                     yield f"line-{n}", BadRecord(f"{path}, line {n}: {why}")
                     continue
-                yield _kept(_record_pair(rec, n, path, id_field, text_field, seen, garbled=_BAD_BYTE.search(line)),
-                            rec, keep, kept)
+                yield _kept(_record_pair(rec, n, path, id_field, text_field, seen), rec, keep, kept)
         else:
             reader = csv_reader(fh, path, delimiter="\t" if suffix == ".tsv" else ",")
             missing = [c for c in (id_field, text_field) if c not in reader.fieldnames]
@@ -273,7 +285,17 @@ def _kept(pair: tuple, rec, keep: Sequence[str], kept: dict | None) -> tuple:
     return pair
 
 
-_BAD_BYTE = re.compile("[\udc80-\udcff]")
+# A bad byte read with surrogateescape, or a lone surrogate escaped in JSON ("\\ud83d" from a cut-off emoji):
+# neither can be written as UTF-8, so a record holding one would stop every rerun at the same place.
+_BAD_BYTE = re.compile("[\ud800-\udfff]")
+
+
+def _garbled(value) -> bool:
+    if isinstance(value, str):
+        return bool(_BAD_BYTE.search(value))
+    if isinstance(value, dict):
+        return any(_garbled(k) or _garbled(v) for k, v in value.items())
+    return isinstance(value, list) and any(_garbled(v) for v in value)
 
 
 class BadRecord(str):
@@ -299,8 +321,7 @@ def _checked_text(text: str, where) -> str:
     return text if text.strip() else BadRecord(f"{where}: no text")
 
 
-def _record_pair(rec, n: int, path: Path, id_field: str, text_field: str, seen: dict[str, str], record: int = 0,
-                 garbled=None):
+def _record_pair(rec, n: int, path: Path, id_field: str, text_field: str, seen: dict[str, str], record: int = 0):
     """(id, text) of the record on line `n`, or (id, BadRecord) naming the line; also the record's place
     in a JSON array (`record`), as json.dump without indent writes them all on one line."""
     at = f"line {n}, record {record}" if record else f"line {n}"
@@ -308,11 +329,11 @@ def _record_pair(rec, n: int, path: Path, id_field: str, text_field: str, seen: 
     if not isinstance(rec, dict):
         return bad, BadRecord(f"{where}: expected an object with {id_field!r} and {text_field!r}")
     key = rec.get(id_field)
-    if garbled is None:
-        garbled = any(isinstance(v, str) and _BAD_BYTE.search(v) for v in rec.values())
-    if garbled:  # named by its id when that is readable
-        clean = isinstance(key, (str, int)) and key != "" and not _BAD_BYTE.search(str(key))
-        return key if clean else bad, BadRecord(f"{where}: not UTF-8 text")
+    if _garbled(rec):  # named by its id when that is readable and its own, else by its place
+        if isinstance(key, (str, int)) and key != "" and not _garbled(str(key)) and str(key) not in seen:
+            seen[str(key)] = at
+            return key, BadRecord(f"{where}: not UTF-8 text")
+        return bad, BadRecord(f"{where}: not UTF-8 text")
     if key in (None, ""):
         return bad, BadRecord(f"{where}: missing {id_field!r}")
     if str(key) in seen:

@@ -633,7 +633,31 @@ def test_sigterm_ends_a_parallel_batch_as_ctrl_c_does_with_no_workers_left_behin
 def test_analyze_many_refuses_an_id_given_twice_as_batch_does(small_model):
     items = [{"id": "a", "text": "Send troops."}, {"id": "b", "text": "Stay out."}, {"id": "a", "text": "Other."}]
     got = list(analyze_many(items, model=small_model, errors="keep"))
-    assert [k for k, _ in got] == ["a", "b", "a"] and got[2][1] == "id 'a' repeats item 0; ids must be unique"
-    with pytest.raises(ValueError, match="item 'a': id 'a' repeats item 0"):
+    assert [k for k, _ in got] == ["a", "b", "a"] and got[2][1] == "id 'a' repeats the item at position 0; ids must be unique"
+    with pytest.raises(ValueError, match="item 'a': id 'a' repeats the item at position 0"):
         list(analyze_many(items, model=small_model))
     assert len(list(analyze_many(["same", "same"], model=small_model))) == 2  # positions never repeat
+
+
+def test_a_lone_surrogate_or_a_repeated_id_in_a_garbled_record_is_reported_not_written(small_model, tmp_path):
+    src = tmp_path / "in.json"  # a JSON array: nested values are checked as in JSON Lines
+    src.write_text('[{"id": "a", "text": "Send troops now \\ud83d"}, {"id": "b", "text": "Send troops.", '
+                   '"meta": {"x": ["\\udce9"]}}, {"id": "c", "text": "Stay out."}]', encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    for _ in range(2):  # a rerun is not stuck on it either
+        stats = run_batch(src, out, model=small_model, progress=False, keep=["meta"])
+        errors = {e["id"]: e["error"] for e in rows_of(tmp_path / "out.jsonl.errors.jsonl")}
+        assert set(errors) == {"a", "b"} and all("not UTF-8" in e for e in errors.values())
+    assert stats["failed"] == 2 and {r["id"] for r in rows_of(out)} == {"c"}
+    lines = tmp_path / "in.jsonl"
+    lines.write_bytes(b'{"id": "a", "text": "Send troops."}\n{"id": "a", "text": "caf\xe9"}\n')
+    run_batch(lines, tmp_path / "o2.jsonl", model=small_model, progress=False)
+    assert [e["id"] for e in rows_of(tmp_path / "o2.jsonl.errors.jsonl")] == ["line-2"]  # not the output's "a"
+
+
+def test_a_repeated_dataframe_index_is_no_id(small_model):
+    pd = pytest.importorskip("pandas")
+    frame = pd.concat([pd.DataFrame({"text": ["Send troops.", "Stay out."]})] * 2)  # index 0, 1, 0, 1
+    assert [k for k, _ in analyze_many(frame, model=small_model)] == [0, 1, 0, 1]
+    with pytest.raises(ValueError, match="id 1 repeats the item at position 0"):
+        list(analyze_many(frame.assign(id=[1, 2, 1, 3]), model=small_model))
