@@ -221,11 +221,10 @@ def _plain_spans(text: str) -> list[tuple[int, int, str]]:
     return spans
 
 
-# A line ending in one of these words goes on in the next line ("A review is due in" / "June."): a
-# title or a heading does not end so.
-_CARRIES_ON = re.compile(r"(?<![\w-])(?:a|an|the|of|in|on|at|to|for|and|or|but|nor|by|with|from|as|that|than|"
-                         r"into|onto|about|after|before|over|under|between|its|their|his|her|our|your|is|are|"
-                         r"was|were|be|been|will|would|has|have|had|who|which|whose)$", re.IGNORECASE)
+# A line ending in one of these words goes on in the next line ("A review is due in" / "June."). Words a
+# headline can end on ("A war worth fighting for", "What comes after", "This is who we are") are left out.
+_CARRIES_ON = re.compile(r"(?<![\w-])(?:a|an|the|of|in|at|by|with|from|into|and|or|nor|but|than|whose|its|their|"
+                         r"our|your)$", re.IGNORECASE)
 
 
 def _block_spans(text: str, lines: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
@@ -234,9 +233,9 @@ def _block_spans(text: str, lines: list[tuple[int, int]]) -> list[tuple[int, int
     # Hard-wrapped prose: most lines stop mid-sentence at a similar width.
     open_ends = sum(1 for s in stripped[:-1] if not _TERMINAL.search(s))
     wrapped = len(lines) > 2 and open_ends > (len(lines) - 1) / 2
-    if (len(lines) == 2 and open_ends and not stripped[1].lower().startswith("by ")
-            and not _BYLINE.match(stripped[0]) and (stripped[1][:1].islower() or stripped[0].endswith((",", "-"))
-                                                    or _CARRIES_ON.search(stripped[0]))):
+    carried_over = len(lines) == 2 and _CARRIES_ON.search(stripped[0]) and _TERMINAL.search(stripped[1])  # "due in"
+    if (len(lines) == 2 and open_ends and not stripped[1].lower().startswith("by ") and not _BYLINE.match(stripped[0])
+            and (stripped[1][:1].islower() or stripped[0].endswith((",", "-")) or carried_over)):
         wrapped = True  # a sentence carried over to a second line, not a title over a subtitle or a byline
     groups: list[list[int]] = [[0]]
     widest = max(widths)  # once: a block of many short lines would otherwise take quadratic time

@@ -298,3 +298,6 @@ def test_a_wrapped_last_sentence_is_not_a_heading_over_a_fragment():
     kinds = [(p.kind, p.text.replace("\n", " ")) for p in split_paragraphs(text)]
     assert ("prose", "A review is due in June.") in kinds
     assert kinds[-2:] == [("heading", "Why the mission failed"), ("prose", "A look back at ten years in Mali.")]
+    for title in ("A war worth fighting for", "Sanctions: what comes after", "This is who we are"):
+        pieces = split_paragraphs(f"{title}\nWhy NATO must stay in Afghanistan.\n")
+        assert [p.kind for p in pieces] == ["title", "prose"]
