@@ -64,7 +64,7 @@ _PATTERNS = (
 _ATTRIBUTING_CLAUSE = re.compile(rf"(?:which|that)\b.*\b(?:{_VERBS})\b")
 _SPEAKER_AFTER = re.compile(rf"(?:{_VERBS}) {_ROLE.replace('{1,5}', '{0,3}')} {_ACTOR_NOUN}(?=[,.;]| in | on | at |$)")
 _APPOSITIVE = re.compile(rf"(?P<who>{_ACTOR}), (?P<apposition>(?:(?:an?|the|who|which|one of|speaking|writing|"
-                         rf"addressing|interviewed|asked) |[A-Z][\w.-]*['\u2019]s )[^,;:\"\u201c\u201d]{{1,80}}), "
+                         rf"addressing|interviewed|asked|accused|charged|known) |[A-Z][\w.-]*['\u2019]s )[^,;:\"\u201c\u201d]{{1,80}}), "
                          rf"(?:[a-z]+ly )?(?P<cue>{_VERBS})\b")
 # A sentence that opens with its speaker: "[PLACE, date —] A group of clan elders in the south said ...".
 _DATE = r"(?:\d{1,2} )?[A-Z][a-z]+\.?(?: \d{1,2})?(?:,? \(?\d{4}\)?)?"  # "Nov. 13, 2015", "14 January 2011"
@@ -121,7 +121,7 @@ _NOT_ACTORS = frozenset({"he", "she", "they", "we", "i", "you", "it", "this", "t
                          "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today",
                          "yesterday", "tonight"})
 # "people familiar with the talks said": the holder is who knows, not what they know of
-_OBJECT_OF = re.compile(r"\b[A-Za-z][\w'-]*(?: [a-z][\w'-]*)? "
+_OBJECT_OF = re.compile(r"\b(?!(?:and|or|but|as|while|when|so)\b)[A-Za-z][\w'-]*(?: [a-z][\w'-]*)? "
                         r"(?:familiar with|close to|briefed on|involved in|aware of|with knowledge of) \Z")
 
 

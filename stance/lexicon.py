@@ -261,7 +261,7 @@ _DEMANDED = re.compile(
     r"(?:(?:a|an|the|new|more|further|fresh|tough(?:er)?|tight(?:er)?|strong(?:er)?|wider|broader|targeted|sweeping|"
     r"full|immediate|swift|urgent|international|western|economic|military|sectoral|secondary)\s+){0,3}"
     r"(?:(?P<undo>withdrawal|pull-?out|drawdown|lifting|easing)|sanctions|(?:arms )?embargo(?:es)?|ban on|boycott|"
-    r"asset freezes?|troops|peacekeepers|peacekeeping|air ?strikes|strikes(?=\s+(?:on|against|in)\b)|bombing|no-fly zone|intervention|"
+    r"asset freezes?|troops|peacekeepers|peacekeeping|air ?strikes|strikes(?=\s+(?:on|against)\b)|bombing|no-fly zone|intervention|"
     r"(?:action|support|force)(?= against| in| to)|weapons|arms|aid|airlift)\b"
     r"(?!\s+(?:to\s+be\s+|be\s+)?(?:lifted|eased|withdrawn|removed|scrapped|ended|dropped|cut)\b|"
     r"\s+(?:to\s+)?(?:leave|go\s+home|withdraw|pull\s+out|end|stop)\b)")  # not "demanded the troops leave"

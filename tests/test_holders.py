@@ -107,6 +107,8 @@ def test_an_official_act_later_in_a_paragraph_is_history_not_a_holder():
     ("The deal is close, people familiar with the talks said.", ["people familiar with the talks"]),
     ("The Treasury sanctioned sixteen tankers accused of carrying oil.", []),  # a passive, not speech
     ("Ministers accused Moscow of lying.", ["Ministers"]),
+    ("The minister, accused of lying, said troops would stay.", ["The minister"]),  # an apposition
+    ("Critics of the plan, and people close to the ministry said it would fail.", ["people close to the ministry"]),
     ("The Nordic states backed the force, with their envoys saying it should stay.", ["their envoys"]),
     ("The town was calm, with the ceasefire holding and its streets saying nothing.", []),
 ])
