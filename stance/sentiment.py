@@ -44,28 +44,23 @@ def label_for(compound: float) -> str:
 
 
 # Marks stripped from a word's ends: ASCII punctuation and typographic quotes, but not a hashtag's or a
-# handle's sign, which VADER never stripped ("#love" is a tag, not the word).
+# handle's sign, which nltk's port never stripped either ("#love" is a tag; stripping "#" cost SemEval 0.5 F_avg).
 _MARKS = string.punctuation.replace("#", "").replace("@", "") + "\u201c\u201d\u2018\u2019\u00ab\u00bb"
 
 
 class _PunctuationStripper:
-    """Answers what nltk's ``SentiText._words_plus_punc`` precomputes: the word inside a token that is
-    a word of the sentence with punctuation glued before or after it. nltk strips one mark from one
-    end only, so a quoted word (`"a disaster,"`, `"excellent"`) lost its valence, and news puts its
-    tone in quotes; we strip the whole run at both ends, as the vaderSentiment package does. nltk
-    also builds that as a dict of every word with every mark (about half of VADER's time); looking a
-    token up on demand is faster."""
-
-    def __init__(self, text: str, remove_punctuation):
-        self._words = {w for w in remove_punctuation.sub("", text).split() if len(w) > 1}
-        self._words.update(remove_punctuation.sub("", w.strip(_MARKS)) for w in text.split())  # "\u201cgood\u201d"
-        self._remove = remove_punctuation
+    """Answers what nltk's ``SentiText._words_plus_punc`` precomputes: the word inside a token with
+    punctuation glued before or after it. nltk strips one mark of its list from one end only, so a
+    quoted word (`"a disaster,"`, `"excellent"`), one in brackets or before an ellipsis lost its valence,
+    and news puts its tone in quotes; we strip the whole run of marks at both ends, as the vaderSentiment
+    package does. nltk also builds that as a dict of every word with every mark (about half of VADER's
+    time); answering per token is faster."""
 
     def _word(self, token: str) -> str | None:
         if not token or (token[-1] not in _MARKS and token[0] not in _MARKS):
             return None  # most tokens: no mark at either end
         word = token.strip(_MARKS)
-        return word if len(word) > 1 and self._remove.sub("", word) in self._words else None
+        return word if len(word) > 1 else None
 
     def __contains__(self, token) -> bool:
         return isinstance(token, str) and self._word(token) is not None
@@ -80,8 +75,8 @@ class _PunctuationStripper:
 def _fast_analyzer_class():
     """nltk's SentimentIntensityAnalyzer whose ``polarity_scores`` skips sentences with no VADER word
     and builds its SentiText with the lookup above. The scoring is nltk's own code, rebound to see our
-    SentiText subclass, so the scores are nltk's but for quoted words (tests compare them on our
-    corpus); if a future nltk changes shape we use it unchanged."""
+    SentiText subclass, so the scores are nltk's but for words in quotes, brackets or other runs of
+    marks (tests compare them on our corpus); if a future nltk changes shape we use it unchanged."""
     from nltk.sentiment import vader
 
     stock = vader.SentimentIntensityAnalyzer
@@ -91,7 +86,7 @@ def _fast_analyzer_class():
 
     class SentiText(vader.SentiText):
         def _words_plus_punc(self):
-            return _PunctuationStripper(self.text, self.REGEX_REMOVE_PUNCTUATION)
+            return _PunctuationStripper()
 
     scope = dict(method.__globals__, SentiText=SentiText)
     nltk_scores = types.FunctionType(method.__code__, scope, method.__name__, method.__defaults__, method.__closure__)
