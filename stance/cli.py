@@ -161,7 +161,7 @@ def cmd_evaluate(args) -> None:
     try:
         report = evaluate(model, [r["text"] for r in records], [r["stance"] for r in records],
                           ids=[r.get("id") or f"line {r['line']}" for r in records],  # what a reader can find
-                          min_relevance=args.min_relevance, errors=args.errors)
+                          min_relevance=args.min_relevance, errors=args.mistakes)
     except ValueError as exc:  # the labels do not fit the model: say which file holds them
         raise Failure(f"{args.data}: {exc}") from None
     if args.format == "json":
@@ -187,12 +187,12 @@ def cmd_batch(args) -> None:
             from None
     print(_batch_summary(stats), file=sys.stderr)
     if stats["never_kept"]:
-        print(f"warning: none of the {stats['labelled']} records labelled in this run had a value for "
+        print(f"warning: no record labelled in this run ({stats['labelled']} in all) had a value for "
               f"{', '.join(map(repr, stats['never_kept']))}: misspelt in --keep-columns?", file=sys.stderr)
     if not (stats["failed"] or stats["labelled"] or stats["skipped"]):  # as an empty CSV (no header) fails
         raise Failure(f"{args.input}: nothing to label (no records)")
     if stats["failed"] and not stats["labelled"] and not stats["skipped"]:  # a rerun of finished work is no failure
-        raise Failure(f"none of the {stats['failed']} articles tried could be labelled; why is in "
+        raise Failure(f"no article tried could be labelled ({stats['failed']} in all); why is in "
                       f"{args.errors or errors_path_for(args.output)}")
 
 
@@ -246,10 +246,10 @@ def _positive(value: str) -> int:
     return int(value)
 
 
-def _count_of_errors(value: str) -> int:
+def _count_of_mistakes(value: str) -> int:
     if value == "all":
         return sys.maxsize
-    if not value.isdigit():
+    if not value.isdecimal() or not value.isascii():
         raise argparse.ArgumentTypeError(f"expected a number of mistakes to list, or 'all', got {value!r}")
     return int(value)
 
@@ -320,7 +320,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--min-relevance", type=_probability, metavar="P",
                    help="count a text the relevance model puts below P (e.g. 0.5) as neutral, as a user who "
                         "filters off-topic text would")
-    p.add_argument("--errors", type=_count_of_errors, default=10, metavar="N",
+    p.add_argument("--mistakes", type=_count_of_mistakes, default=10, metavar="N",
                    help="list the N most confident mistakes (default 10; 'all' lists every one)")
     model_opts(p)
     column_opts(p)
@@ -364,8 +364,12 @@ def main(argv: list[str] | None = None) -> int:
     from .data import DataError
     from .persistence import ModelError
 
-    on_main = threading.current_thread() is threading.main_thread()  # signals go to the main thread only
-    previous = signal.signal(signal.SIGTERM, _terminate) if on_main else None
+    # Only where SIGTERM would kill us anyway: on the main thread (signals go there), not if a caller chose
+    # to ignore it, and not on Windows, where it never arrives.
+    ours = (threading.current_thread() is threading.main_thread() and sys.platform != "win32"
+            and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL)
+    if ours:
+        signal.signal(signal.SIGTERM, _terminate)
     try:
         status = args.func(args) or 0
     except (Failure, DataError, ModelError, FileNotFoundError, ValueError) as exc:
@@ -384,8 +388,8 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 143 if terminated else 130
     finally:
-        if on_main:
-            signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
+        if ours:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
     return status
 
 

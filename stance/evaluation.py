@@ -140,7 +140,7 @@ class Report:
         out += [f"{lab:<{width}}" + "".join(f"{v:>10}" for v in row) for lab, row in zip(self.labels, self.confusion)]
         if self.errors:
             wrong = self.n - sum(row[i] for i, row in enumerate(self.confusion))
-            more = f"; {len(self.errors)} of {wrong}, --errors all lists every one" if wrong > len(self.errors) else ""
+            more = f"; {len(self.errors)} of {wrong} shown" if wrong > len(self.errors) else ""
             out += ["", f"most confident mistakes (item: true -> predicted, confidence: text{more})"]
             out += [f"{str(e['item']):>5}: {e['gold']} -> {e['predicted']}, {e['confidence']:.2f}: "
                     + " ".join(e["text"].split())[:90] for e in self.errors]

@@ -1,4 +1,5 @@
 import json
+import sys
 
 import numpy as np
 import pytest
@@ -435,7 +436,7 @@ def test_a_json_array_export_is_read_and_a_run_where_all_fail_exits_1(small_mode
     one_line.write_text(json.dumps([{"text": "no id"}, {"text": "none either"}]), encoding="utf-8")
     assert main(["batch", str(one_line), str(tmp_path / "o.jsonl"), "--no-progress"]) == 1
     err = capsys.readouterr().err
-    assert "0 failed" not in err and "error: none of the 2 articles tried could be labelled; why is in" in err
+    assert "0 failed" not in err and "error: no article tried could be labelled (2 in all); why is in" in err
     assert [e["id"] for e in rows_of(tmp_path / "o.jsonl.errors.jsonl")] == ["record-1", "record-2"]
     assert main(["batch", str(src), str(out), "--no-progress"]) == 1  # begun with another model: refused
     assert "begun with another model" in capsys.readouterr().err
@@ -604,12 +605,13 @@ def test_a_record_whose_id_is_not_utf8_is_named_by_its_line(small_model, tmp_pat
     assert all("not UTF-8" in e for e in errors.values())
 
 
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform == "win32", reason="Windows has no SIGTERM to catch")
 def test_sigterm_ends_a_parallel_batch_as_ctrl_c_does_with_no_workers_left_behind(tmp_path):
     """`kill`, `timeout` and schedulers send SIGTERM: before, the workers outlived the command, and
     anything reading its output waited for them."""
     import signal
     import subprocess
-    import sys
     import time
 
     rows = [{"id": f"n{i}", "text": f"Story {i}.\n\nThe council should send more peacekeepers, officials said {i}.\n\n"

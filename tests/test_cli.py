@@ -123,7 +123,7 @@ def test_batch_warns_of_a_kept_column_no_record_has(capsys, tmp_path):
     articles.write_text('{"id": 1, "text": "The council must act.", "outlet": "X"}\n', encoding="utf-8")
     code, _, err = run(capsys, "batch", str(articles), str(tmp_path / "o.jsonl"), "--keep-columns", "outlet,stnce",
                        "--no-progress")
-    assert code == 0 and "warning: none of the 1 records labelled in this run had a value for 'stnce': misspelt" in err
+    assert code == 0 and "warning: no record labelled in this run (1 in all) had a value for 'stnce': misspelt" in err
     assert "'outlet'" not in err
 
 
@@ -149,12 +149,12 @@ def test_evaluate_lists_as_many_mistakes_as_asked_and_says_how_many_there_are(ca
     rows = [json.loads(line) for line in (DATA / "tiny.jsonl").read_text(encoding="utf-8").splitlines()]
     wrong = tmp_path / "wrong.jsonl"
     wrong.write_text("".join(json.dumps({**r, "stance": swap[r["stance"]]}) + "\n" for r in rows), encoding="utf-8")
-    _, out, _ = run(capsys, "evaluate", str(wrong), "--errors", "all", "--format", "json")
+    _, out, _ = run(capsys, "evaluate", str(wrong), "--mistakes", "all", "--format", "json")
     mistakes = len(json.loads(out)["errors"])
     assert mistakes > len(rows) // 2
-    code, out, _ = run(capsys, "evaluate", str(wrong), "--errors", "1")
+    code, out, _ = run(capsys, "evaluate", str(wrong), "--mistakes", "1")
     shown = out.split("most confident mistakes", 1)[1].splitlines()
-    assert code == 0 and f"1 of {mistakes}, --errors all lists every one" in shown[0] and len(shown) == 2
+    assert code == 0 and f"1 of {mistakes} shown" in shown[0] and len(shown) == 2
 
 
 def test_evaluate_names_the_file_whose_labels_the_model_lacks(capsys, tmp_path):
