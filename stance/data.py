@@ -204,7 +204,8 @@ def read_labelled(path: str | os.PathLike, text: str = "text", label: str = "sta
     label set, where "neutral" and "none" may well be two classes).
     """
     mapping = {k.lower(): v for k, v in (label_map or LABEL_MAP).items()}
-    records, seen_ids, problems = [], {}, []
+    records, seen_ids, problems = [], {}, {}  # problem -> its lines, so that one said on many lines is said once
+    listed = None  # the first unknown label's problem, which lists the labels we know
     json_lines = Path(path).suffix.lower() in (".jsonl", ".ndjson", ".json")
     for n, rec in read_records(path):
         missing = [col for col in (text, label) if col not in rec]
@@ -213,22 +214,30 @@ def read_labelled(path: str | os.PathLike, text: str = "text", label: str = "sta
                        "choose others with --text-column/--label-column")
             if not json_lines:
                 raise DataError(f"{path}, header: {problem}")
-            problems.append(f"line {n}: {problem}")
+            problems.setdefault(problem, []).append(n)
             continue
         problem = _row_problem(path, rec, text, label, mapping, keep_unknown, seen_ids, n)
         if problem:
-            if problem.startswith("unknown label") and any("unknown label" in p for p in problems):
-                problem = problem.split(" (expected", 1)[0]  # the labels we know are listed once
-            problems.append(f"line {n}: {problem}")
+            if problem.startswith("unknown label"):
+                if listed is not None and problem != listed:
+                    problem = problem.split(" (expected", 1)[0]  # the labels we know are listed once
+                listed = listed or problem
+            problems.setdefault(problem, []).append(n)
             continue
         records.append({**rec, "text": rec[text], "stance": str(rec[label]).strip() if keep_unknown
                         else mapping[str(rec[label]).strip().lower()], "line": n})
     if problems:  # all of them at once, so that one run finds every line to fix
-        more = f"; and {len(problems) - 5} more lines" if len(problems) > 5 else ""
-        raise DataError(f"{path}, " + f"\n{path}, ".join(problems[:5]) + more)
+        said = [f"{path}, {_lines(lines)}: {problem}" for problem, lines in list(problems.items())[:5]]
+        more = sum(map(len, list(problems.values())[5:]))
+        raise DataError("\n".join(said) + (f"; and {more} more line{'s' * (more > 1)}" if more else ""))
     if not records:
         raise DataError(f"{path}: no labelled rows")
     return records
+
+
+def _lines(numbers: list[int]) -> str:
+    shown = ", ".join(map(str, numbers[:5])) + (f" and {len(numbers) - 5} more" if len(numbers) > 5 else "")
+    return f"line{'s' * (len(numbers) > 1)} {shown}"
 
 
 def _row_problem(path, rec: dict, text: str, label: str, mapping: dict, keep_unknown: bool, seen_ids: dict,
