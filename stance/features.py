@@ -356,9 +356,11 @@ class MeanWordVectors(TransformerMixin, BaseEstimator):
     or a mapping of word -> vector, knowledge from outside the training texts (see ``stance.vectors``).
 
     A word is looked up as written, then lower-cased; a hashtag or handle without its sign. A text
-    with no known word gets zeros. ``fit`` copies the vectors into ``words_`` and ``matrix_`` (half
+    with no known word gets zeros. ``fit`` keeps the vectors in ``words_`` and ``matrix_`` (half
     precision), so a saved model carries them and predicts the same if the file changes or goes away;
-    it grows by about 2 bytes per number (400,000 words of 100 dimensions: 80 MB more)."""
+    it grows by about 2 bytes per number (400,000 words of 100 dimensions: 80 MB more). Models fitted
+    in one process on one unchanged file share one table, and the last file's table stays in memory
+    until another file is read."""
 
     def __init__(self, vectors: str | os.PathLike | Mapping | None = None):
         self.vectors = vectors

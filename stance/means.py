@@ -136,7 +136,8 @@ def means_stances(text: str, paragraph_stance: str | None = None,
 
     A means with no cue of its own takes `paragraph_stance` (the classifier's label for the whole
     paragraph) when given: a paragraph that argues for intervening mostly argues for the means it
-    names. In a neutral paragraph every means is neutral, whatever verbs it reports.
+    names. In a neutral paragraph every means is neutral, whatever verbs it reports, and an oppose
+    paragraph backs none (the codebook's checks).
     `detected` (from a trained MeansDetector) decides which means are discussed: lexicon hits outside
     it are dropped, and a detected means with no lexicon hit is reported without offsets."""
     found = lexicon.find_means(text)
@@ -210,8 +211,8 @@ def _consistent(results: list[MeansStance], text: str, paragraph_stance: str | N
     as for a means that takes the paragraph's label."""
     if paragraph_stance != "oppose":
         return results
-    return [MeansStance(m.means, "oppose", text[m.start:m.end] if m.start >= 0 else "", m.start, m.end)
-            if m.stance == "support" else m for m in results]
+    return [MeansStance(m.means, "oppose", text[m.start:m.end], m.start, m.end) if m.stance == "support" else m
+            for m in results]  # a support here has offsets: a means with none takes the paragraph's oppose
 
 
 class MeansDetector(ClassifierMixin, BaseEstimator):
