@@ -136,9 +136,9 @@ def analyze_many(items: Iterable, model=None, n_jobs: int = 1, chunk_size: int =
     `items` may be strings (key = position), ``(key, text)`` pairs, a dict of ``{key: text}``, dicts
     with `id_field` and `text_field` (key = the id; dicts without one are keyed by position, but one
     input cannot mix the two), a pandas Series (key = its index) or a pandas DataFrame with those
-    columns (key = the id column, else the row's index). Ids must be unique (an index need not be). With ``errors="keep"`` a bad item yields
-    ``(key, error message)`` instead of raising (key None for an item whose id is missing). ``n_jobs``
-    > 1 labels chunks in joblib worker processes.
+    columns (key = the id column, else the row's index). Ids must be unique (an index need not be). With
+    ``errors="keep"`` a bad item yields ``(key, error message)`` instead of raising (key None for an item
+    whose id is missing). ``n_jobs`` > 1 labels chunks in joblib worker processes.
     """
     if errors not in ("raise", "keep"):
         raise ValueError("errors must be 'raise' or 'keep'")
@@ -330,10 +330,10 @@ def _record_pair(rec, n: int, path: Path, id_field: str, text_field: str, seen: 
         return bad, BadRecord(f"{where}: expected an object with {id_field!r} and {text_field!r}")
     key = rec.get(id_field)
     if _garbled(rec):  # named by its id when that is readable and its own, else by its place
-        if isinstance(key, (str, int)) and key != "" and not _garbled(str(key)) and str(key) not in seen:
+        own = isinstance(key, (str, int)) and key != "" and not _garbled(str(key)) and str(key) not in seen
+        if own:
             seen[str(key)] = at
-            return key, BadRecord(f"{where}: not UTF-8 text")
-        return bad, BadRecord(f"{where}: not UTF-8 text")
+        return key if own else bad, BadRecord(f"{where}: not UTF-8 text")
     if key in (None, ""):
         return bad, BadRecord(f"{where}: missing {id_field!r}")
     if str(key) in seen:
